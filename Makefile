@@ -1,0 +1,49 @@
+# Pingan: `make run` serves the demo, `make test` runs the whole suite on SQLite and PostgreSQL.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+SCALE ?= small
+PG_URL ?= postgres://postgres@127.0.0.1:5432/pingan
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup run serve migrate demo test test-sqlite test-postgres bench lint clean
+
+# Installs into .venv only when requirements changed (a stamp file records the last install).
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+setup: $(VENV)/.installed
+
+migrate: setup
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py seed_demo --scale $(SCALE)
+
+run: demo
+	$(PY) manage.py collectstatic --noinput -v0
+	@$(PY) manage.py demo_accounts
+	@echo "平安 Pingan 演示：http://$(HOST):$(PORT)/"
+	$(VENV)/bin/gunicorn pingan.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --timeout 120
+
+test: setup
+	@bash scripts/test.sh
+
+test-sqlite: setup
+	$(VENV)/bin/pytest -q -p no:cacheprovider
+
+test-postgres: setup
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -p no:cacheprovider
+
+bench: setup
+	@bash bench/run.sh
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,41 @@
+"""Fixtures for every app: the two-township world, personas as logged-in clients, the API client."""
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from pingan.core.testing import build_world
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings):
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def login(client):
+    """login(user) -> a test client logged in as user (session auth)."""
+    def _login(user):
+        client.force_login(user)
+        return client
+    return _login
+
+
+@pytest.fixture
+def api():
+    """api(user) -> a DRF client authenticated as user."""
+    def _api(user=None):
+        c = APIClient()
+        if user is not None:
+            c.force_authenticate(user)
+        return c
+    return _api

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "pingan.accounts"
+    label = "accounts"
+    verbose_name = "账号与权限"
+
+    def ready(self) -> None:
+        from pingan.core import registry
+
+        registry.nav("accounts", "账号管理", "accounts:user_list", order=90, capability="accounts.manage")
+        registry.nav("departments", "部门", "accounts:department_list", order=91, data_kind="reference",
+                     capability="departments.read")

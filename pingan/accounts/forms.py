@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordChangeForm
+
+from pingan.geo.models import Node
+
+from .choices import Role
+from .models import Department, User
+
+GENERIC_LOGIN_ERROR = "用户名或密码不正确，或账号暂不可用。连续多次失败后账号将被暂时锁定。"
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150, widget=forms.TextInput(attrs={"autofocus": True,
+                                                                                         "autocomplete": "username"}))
+    password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, request=None, *args, **kwargs):
+        self.request = request
+        self.user_cache = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username and password:
+            self.user_cache = authenticate(self.request, username=username, password=password)
+        if self.user_cache is None:
+            raise forms.ValidationError(GENERIC_LOGIN_ERROR, code="invalid_login")
+        return self.cleaned_data
+
+    def get_user(self):
+        return self.user_cache
+
+
+class PinganPasswordChangeForm(PasswordChangeForm):
+    error_messages = {
+        "password_mismatch": "两次输入的新密码不一致。",
+        "password_incorrect": "原密码不正确。",
+    }
+
+
+class UserForm(forms.ModelForm):
+    password = forms.CharField(label="初始密码", required=False, strip=False, widget=forms.PasswordInput,
+                               help_text="新建账号时必填；留空则不修改。")
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "role", "scope", "department", "post", "phone", "email", "expires_at",
+                  "is_active"]
+        widgets = {"expires_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].queryset = Node.objects.visible_to(actor)
+        self.fields["scope"].required = True
+        self.fields["department"].queryset = Department.objects.visible_to(actor)
+        self.fields["role"].choices = Role.choices
+        if self.instance.pk:
+            self.fields["username"].disabled = True

@@ -1,0 +1,41 @@
+"""What each role may do: one table, read by `user.can(capability)` and `user.may_see_data_kind(kind)`.
+
+Three-role separation (等保 2.0 8.1.5): the 审计管理员 reads the audit log and nothing else; the 安全管理员
+manages accounts and sees no case or person data; neither can do the other's work, and an account holds
+exactly one role.
+"""
+from __future__ import annotations
+
+from .choices import Role
+
+ALL_WORKING = {
+    Role.DISTRICT_ADMIN, Role.CENTER_STAFF, Role.TOWNSHIP_OFFICER, Role.VILLAGE_OFFICER, Role.GRID_WORKER,
+    Role.MEDIATOR, Role.DEPT_HANDLER, Role.LEADER,
+}
+
+# Kinds of data (core.scoping) each role may read at all; scope still limits which rows.
+DATA_KINDS: dict[str, set[str]] = {role: {"reference", "case", "person"} for role in ALL_WORKING}
+DATA_KINDS[Role.AUDITOR] = {"audit"}
+DATA_KINDS[Role.SECURITY_ADMIN] = {"reference"}
+
+CAPABILITIES: dict[str, set[str]] = {
+    # The jurisdiction tree: pilot flags are set by the district.
+    "geo.edit_pilot": {Role.DISTRICT_ADMIN},
+    "geo.edit_liaison": {Role.DISTRICT_ADMIN, Role.CENTER_STAFF, Role.TOWNSHIP_OFFICER},
+    # Accounts are the security administrator's, audit the auditor's.
+    "accounts.manage": {Role.SECURITY_ADMIN},
+    "audit.read_log": {Role.AUDITOR},
+    "departments.read": ALL_WORKING | {Role.SECURITY_ADMIN},
+    # Writing case data: everybody who works cases; leaders read only.
+    "data.write": ALL_WORKING - {Role.LEADER},
+    "api.token": ALL_WORKING | {Role.AUDITOR},
+}
+
+
+def role_can(role: str, capability: str) -> bool:
+    return role in CAPABILITIES.get(capability, set())
+
+
+def register_capability(name: str, roles: set[str]) -> None:
+    """Modules add their capabilities here from AppConfig.ready()."""
+    CAPABILITIES.setdefault(name, set()).update(roles)

@@ -1,0 +1,104 @@
+"""The audit trail: one function writes every entry (architecture: services and audit)."""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any, Iterable
+
+from django.db import models
+
+from . import context
+from .models import AuditEntry
+
+
+def jsonable(value: Any) -> Any:
+    """A value as it is stored in an audit entry's before/after."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
+        return value.name or ""
+    return str(value)
+
+
+def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """Concrete field values of an instance, by attribute name (FKs as ids)."""
+    result: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields and field.attname not in fields:
+            continue
+        result[field.name] = jsonable(getattr(instance, field.attname))
+    return result
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [before, after]} for the fields whose values differ."""
+    keys = set(before) | set(after)
+    return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
+
+
+def object_scope_path(obj: Any) -> str:
+    if obj is None:
+        return ""
+    for attr in ("audit_scope_path",):
+        value = getattr(obj, attr, None)
+        if value:
+            return value
+    jurisdiction = getattr(obj, "jurisdiction", None)
+    if jurisdiction is not None and getattr(jurisdiction, "path", None):
+        return jurisdiction.path
+    return ""
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: Any = None,
+    changes: dict[str, Any] | None = None,
+    outcome: str = AuditEntry.Outcome.SUCCESS,
+    detail: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    scope_path: str = "",
+) -> AuditEntry:
+    """Append one audit entry. `actor` may be None (system) or an unsaved/anonymous user."""
+    ctx = context.current()
+    actor_obj = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk or "")
+        object_repr = object_repr or str(obj)[:200]
+    if not scope_path:
+        scope_path = object_scope_path(obj) or (getattr(actor_obj, "scope_path", "") if actor_obj else "")
+    return AuditEntry.objects.create(
+        actor=actor_obj,
+        actor_name=(getattr(actor, "username", "") or "")[:150] if actor is not None else "系统",
+        address=ctx.address,
+        request_id=ctx.request_id,
+        channel=ctx.channel,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        scope_path=scope_path or "",
+        changes=jsonable(changes or {}),
+        outcome=outcome,
+        detail=detail,
+    )
+
+
+def history(obj: models.Model):
+    """Audit entries of one object, newest first."""
+    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")

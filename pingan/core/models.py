@@ -1,0 +1,86 @@
+"""Core models: the audit trail and the abstract base of scoped records."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from .scoping import ScopedQuerySet
+
+
+class ScopedModel(models.Model):
+    """A record that belongs to one jurisdiction node (the lowest it belongs to) and is seen through scope."""
+
+    jurisdiction = models.ForeignKey(
+        "geo.Node", on_delete=models.PROTECT, related_name="+", verbose_name="所属辖区"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_path_lookup = "jurisdiction__path"
+    scope_data_kind = "case"
+
+    class Meta:
+        abstract = True
+
+
+class AuditQuerySet(ScopedQuerySet):
+    """Append-only at the queryset level too: bulk update and delete are refused."""
+
+    def update(self, **kwargs):
+        raise PermissionError("审计日志只能追加，不能修改。")
+
+    def delete(self):
+        raise PermissionError("审计日志只能追加，不能删除。")
+
+
+class AuditEntry(models.Model):
+    """One audited event: a write, a reveal of personal data, a login, a denial or an export.
+
+    Append-only: the application never updates or deletes an entry (save() refuses updates, delete()
+    refuses), and on PostgreSQL a trigger refuses UPDATE and DELETE at the database too.
+    """
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", "成功"
+        FAILURE = "failure", "失败"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="操作人",
+    )
+    actor_name = models.CharField("操作人账号", max_length=150, blank=True)
+    address = models.CharField("来源地址", max_length=45, blank=True)
+    request_id = models.CharField("请求编号", max_length=64, db_index=True)
+    channel = models.CharField("渠道", max_length=40, blank=True)
+    action = models.CharField("操作", max_length=60, db_index=True)
+    object_type = models.CharField("对象类型", max_length=80, blank=True, db_index=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    scope_path = models.CharField("辖区路径", max_length=255, blank=True, db_index=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
+    detail = models.TextField("说明", blank=True)
+
+    objects = AuditQuerySet.as_manager()
+    scope_path_lookup = "scope_path"
+    scope_data_kind = "audit"
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionError("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计日志只能追加，不能删除。")

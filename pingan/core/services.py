@@ -1,0 +1,64 @@
+"""Shared helpers for service functions (`<entity>_<verb>(*, actor, ...)`).
+
+A service runs in one transaction, validates, writes with explicit update_fields and records an audit
+entry. These helpers keep the write-and-audit part identical everywhere.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from . import audit
+
+
+def model_create(*, actor: Any, model: type[models.Model], action: str, data: dict[str, Any]) -> models.Model:
+    """Create a row with validated fields and audit it as `action` (after = all fields)."""
+    instance = model(**data)
+    instance.full_clean()
+    instance.save()
+    audit.record(actor=actor, action=action, obj=instance, changes={"after": audit.snapshot(instance)})
+    return instance
+
+
+def model_update(
+    *, actor: Any, instance: models.Model, data: dict[str, Any], action: str, fields: Iterable[str] | None = None
+) -> tuple[models.Model, dict[str, list[Any]]]:
+    """Apply `data` to `instance`, save only the changed fields, audit the before/after of those fields.
+
+    Returns the instance and the changes; when nothing changed nothing is written and nothing audited,
+    which is what makes imports idempotent.
+    """
+    allowed = set(fields) if fields is not None else set(data)
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValueError(f"不允许修改的字段：{', '.join(sorted(unknown))}")
+    before = audit.snapshot(instance, data.keys())
+    for name, value in data.items():
+        setattr(instance, name, value)
+    after = audit.snapshot(instance, data.keys())
+    changes = audit.diff(before, after)
+    if not changes:
+        return instance, {}
+    instance.full_clean()
+    update_fields = [instance._meta.get_field(name).name for name in changes]
+    if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
+        update_fields.append("updated_at")
+    instance.save(update_fields=update_fields)
+    audit.record(actor=actor, action=action, obj=instance, changes=changes)
+    return instance, changes
+
+
+def validation_message(exc: ValidationError) -> str:
+    """A ValidationError as one line of Chinese for a message or a CLI error."""
+    if hasattr(exc, "message_dict"):
+        parts = []
+        for field, messages in exc.message_dict.items():
+            label = field if field != "__all__" else ""
+            parts.append(f"{label}{'：' if label else ''}{'；'.join(messages)}")
+        return "；".join(parts)
+    return "；".join(exc.messages)
+
+
+atomic = transaction.atomic

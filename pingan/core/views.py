@@ -1,0 +1,114 @@
+"""Core pages: the home page per role, the audit log, an object's history, error pages; view helpers."""
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from . import audit, registry
+from .models import AuditEntry
+from .scoping import get_visible_or_404
+
+PAGE_SIZE = 50
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    """One page of a queryset; a bad or too-large page number gives the nearest valid page."""
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def require_capability(capability: str):
+    """Login required, then the capability; a denial is audited and answers 403."""
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not request.user.can(capability):
+                from pingan.accounts.services import permission_denied_recorded
+
+                permission_denied_recorded(user=request.user, path=request.path)
+                raise PermissionDenied("您的角色没有此功能的权限。")
+            return view(request, *args, **kwargs)
+        return wrapped
+    return decorator
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html", {"panels": registry.home_panels(request)})
+
+
+def _parse_date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@require_capability("audit.read_log")
+def audit_log(request):
+    qs = AuditEntry.objects.visible_to(request.user).select_related("actor")
+    params = {k: request.GET.get(k, "").strip() for k in ("actor", "action", "object", "outcome", "from", "to", "request_id")}
+    errors = []
+    if params["actor"]:
+        qs = qs.filter(actor_name__icontains=params["actor"])
+    if params["action"]:
+        qs = qs.filter(action__icontains=params["action"])
+    if params["object"]:
+        qs = qs.filter(object_repr__icontains=params["object"])
+    if params["outcome"] in AuditEntry.Outcome.values:
+        qs = qs.filter(outcome=params["outcome"])
+    if params["request_id"]:
+        qs = qs.filter(request_id=params["request_id"])
+    tz = timezone.get_current_timezone()
+    for key, op in (("from", "gte"), ("to", "lt")):
+        if params[key]:
+            day = _parse_date(params[key])
+            if day is None:
+                errors.append(f"日期“{params[key]}”格式不正确，应为 YYYY-MM-DD。")
+                continue
+            if key == "to":
+                day += dt.timedelta(days=1)
+            qs = qs.filter(**{f"at__{op}": dt.datetime.combine(day, dt.time.min, tzinfo=tz)})
+    status = 400 if errors else 200
+    return render(request, "core/audit_log.html", {"page": paginate(request, qs), "params": params, "errors": errors,
+                                                   "outcomes": AuditEntry.Outcome.choices}, status=status)
+
+
+@login_required
+def object_history(request, label: str, pk: str):
+    """The audit history of one object the user may see (any scoped model)."""
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        raise Http404("没有这种记录。") from None
+    if not hasattr(model.objects, "visible_to"):
+        raise Http404("没有这种记录。")
+    obj = get_visible_or_404(model, request.user, pk=pk)
+    entries = audit.history(obj)
+    return render(request, "core/history.html", {"obj": obj, "page": paginate(request, entries),
+                                                 "model_name": model._meta.verbose_name})
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", {"reason": str(exception) if exception else ""}, status=403)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)
+
+
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class GeoConfig(AppConfig):
+    name = "pingan.geo"
+    label = "geo"
+    verbose_name = "辖区网格"
+
+    def ready(self) -> None:
+        from pingan.core import registry
+
+        registry.nav("geo", "辖区网格", "geo:tree", order=10, data_kind="reference")
+        registry.nav("geo-liaison", "治安联络点", "geo:liaison_list", order=11, data_kind="reference")

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "geo"
+
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("pilots/", views.pilot_list, name="pilot_list"),
+    path("nodes/<str:code>/", views.node_detail, name="node"),
+    path("nodes/<str:code>/pilot/", views.node_pilot, name="node_pilot"),
+    path("liaison/", views.liaison_list, name="liaison_list"),
+    path("liaison/new/", views.liaison_edit, name="liaison_create"),
+    path("liaison/<int:pk>/", views.liaison_detail, name="liaison_detail"),
+    path("liaison/<int:pk>/edit/", views.liaison_edit, name="liaison_edit"),
+]

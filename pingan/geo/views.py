@@ -1,0 +1,115 @@
+"""Jurisdiction pages: the tree with counts, a node's page, pilot flags, liaison points."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pingan.core.scoping import get_visible_or_404, scoped
+from pingan.core.services import validation_message
+from pingan.core.views import paginate, require_capability
+
+from . import selectors, services
+from .choices import Level
+from .forms import LiaisonPointForm, PilotForm
+from .models import LiaisonPoint, Node
+
+
+def _require_reference(request):
+    if not request.user.may_see_data_kind("reference"):
+        raise PermissionDenied("您的角色不能查看辖区信息。")
+
+
+@login_required
+def tree(request):
+    _require_reference(request)
+    root, nested = selectors.tree(request.user)
+    return render(request, "geo/tree.html", {"root": root, "nested": nested})
+
+
+@login_required
+@scoped(Node, code="code")
+def node_detail(request, code: str):
+    _require_reference(request)
+    node = get_visible_or_404(Node.objects.select_related("parent", "grid_leader", "grid_worker"), request.user, code=code)
+    ancestors = [a for a in node.ancestors() if a.path.startswith(request.user.scope_path)]
+    children = selectors.children_with_counts(node) if node.level != Level.GRID else []
+    grids = node.children.filter(level=Level.GRID).select_related("grid_leader", "grid_worker").order_by("code") \
+        if node.is_village else []
+    staff = node.users.filter(is_active=True).select_related("department").order_by("role", "username")
+    points = LiaisonPoint.objects.visible_to(request.user).filter(jurisdiction__path__startswith=node.path) \
+        .select_related("jurisdiction")[:50]
+    counts = selectors.subtree_counts(node)[node.path]
+    return render(request, "geo/node_detail.html", {
+        "node": node, "ancestors": ancestors, "children": children, "grids": [g for g in grids if g.level == Level.GRID],
+        "staff": staff, "points": points, "counts": counts,
+        "can_edit_pilot": request.user.can("geo.edit_pilot") and node.level in (Level.TOWNSHIP, Level.VILLAGE, Level.COMMUNITY),
+    })
+
+
+@require_capability("geo.edit_pilot")
+@require_POST
+@scoped(Node, code="code")
+def node_pilot(request, code: str):
+    node = get_visible_or_404(Node, request.user, code=code)
+    form = PilotForm(request.POST)
+    form.is_valid()
+    try:
+        services.node_set_pilot(actor=request.user, node=node, is_pilot=form.cleaned_data.get("is_pilot", False))
+    except ValidationError as exc:
+        messages.error(request, validation_message(exc))
+        return redirect("geo:node", code=node.code)
+    messages.success(request, f"{node.name}已{'设为' if node.is_pilot else '取消'}试点。")
+    return redirect("geo:node", code=node.code)
+
+
+@login_required
+def pilot_list(request):
+    _require_reference(request)
+    nodes = Node.objects.visible_to(request.user).filter(is_pilot=True).select_related("parent").order_by("path")
+    return render(request, "geo/pilot_list.html", {"nodes": nodes})
+
+
+@login_required
+def liaison_list(request):
+    _require_reference(request)
+    qs = LiaisonPoint.objects.visible_to(request.user).select_related("jurisdiction", "jurisdiction__parent")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(name__icontains=q) | qs.filter(jurisdiction__name__icontains=q)
+    villages = selectors.village_choices(request.user).count()
+    covered = qs.values("jurisdiction").distinct().count() if not q else None
+    return render(request, "geo/liaison_list.html", {"page": paginate(request, qs), "q": q, "villages": villages,
+                                                     "covered": covered,
+                                                     "can_edit": request.user.can("geo.edit_liaison")})
+
+
+@login_required
+@scoped(LiaisonPoint)
+def liaison_detail(request, pk: int):
+    _require_reference(request)
+    point = get_visible_or_404(LiaisonPoint.objects.select_related("jurisdiction"), request.user, pk=pk)
+    return render(request, "geo/liaison_detail.html", {"point": point,
+                                                       "can_edit": request.user.can("geo.edit_liaison")})
+
+
+@require_capability("geo.edit_liaison")
+@require_http_methods(["GET", "POST"])
+@scoped(LiaisonPoint)
+def liaison_edit(request, pk: int | None = None):
+    instance = get_visible_or_404(LiaisonPoint, request.user, pk=pk) if pk else None
+    form = LiaisonPointForm(request.POST or None, instance=instance, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        try:
+            point = services.liaison_point_save(actor=request.user, data=data, instance=instance)
+        except ValidationError as exc:
+            form.add_error(None, validation_message(exc))
+        else:
+            messages.success(request, f"治安联络点“{point.name}”已保存。")
+            return redirect("geo:liaison_detail", pk=point.pk)
+    # A fresh ModelForm instance was mutated by validation; reload for the template title.
+    return render(request, "geo/liaison_form.html", {"form": form, "instance": instance},
+                  status=400 if form.errors else 200)
