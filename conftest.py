@@ -39,3 +39,13 @@ def api():
             c.force_authenticate(user)
         return c
     return _api
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        skip = pytest.mark.skip(reason="需要 PostgreSQL（make test 的第二轮会运行）")
+        for item in items:
+            if "postgres_only" in item.keywords:
+                item.add_marker(skip)

@@ -128,6 +128,10 @@ INSTALLED_APPS = [
     "pingan.core",
     "pingan.geo",
     "pingan.accounts",
+    "pingan.hazards",
+    "pingan.events",
+    "pingan.people",
+    "pingan.analytics",
 ]
 
 MIDDLEWARE = [
