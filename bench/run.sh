@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# make bench: every bench/bench_*.py in turn, against PostgreSQL (the production database). Each benchmark
+# prints its own numbers and the ratio to a baseline measured in the same run. Never part of make test.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pingan_bench}"
+export DJANGO_SETTINGS_MODULE=pingan.settings
+.venv/bin/python bench/prepare.py || exit 1
+status=0
+for script in bench/bench_*.py; do
+  [ -e "$script" ] || continue
+  echo "== $script =="
+  .venv/bin/python "$script" "$@" || status=1
+done
+exit $status
