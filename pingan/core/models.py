@@ -48,7 +48,8 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        # PROTECT: accounts are deactivated, never deleted, so the trail keeps who acted.
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name="操作人",
     )
     actor_name = models.CharField("操作人账号", max_length=150, blank=True)
