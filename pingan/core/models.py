@@ -85,3 +85,6 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计日志只能追加，不能删除。")
+
+# Workflow engine, calendar and case numbers (pingan/core/workflow, pingan/core/calendar.py).
+from .models_workflow import *  # noqa: E402,F401,F403

@@ -1,0 +1,227 @@
+"""Core models of the workflow engine, the working-day calendar and case numbers.
+
+One transition log, one supervision table, one extension table and one attachment table serve every case
+kind (events, disputes, petitions, hazards): a row names its case by (case_type, case_id), where case_type
+is the model's label ("hazards.hazard"). Each row also copies the case's jurisdiction and department so
+it is scoped by `visible_to(user)` on its own (queues, attachment downloads).
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from .scoping import ScopedQuerySet
+
+__all__ = ["CalendarDay", "CaseCounter", "CaseRow", "TransitionLog", "WorkflowAttachment", "Supervision", "Extension",
+           "WorkflowRule", "attachment_path"]
+
+
+class CalendarDay(models.Model):
+    """A day that is not what its weekday says: a public holiday on a weekday (is_workday False) or an
+    adjusted working weekend, 调休 (is_workday True). Days without a row follow the week (Mon–Fri work)."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日")
+    name = models.CharField("名称", max_length=40, help_text="如 春节、国庆节调休上班")
+    source = models.CharField("依据", max_length=120, blank=True, help_text="如 国办发明电〔2024〕12号")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}（{'上班' if self.is_workday else '放假'}）"
+
+    @property
+    def audit_scope_path(self) -> str:
+        return ""
+
+
+class CaseCounter(models.Model):
+    """The last sequence number handed out per (prefix, township, day); the row is locked while a case
+    is created so two registrations never share a number."""
+
+    prefix = models.CharField("前缀", max_length=8)
+    township_code = models.CharField("乡镇代码", max_length=15)
+    day = models.DateField("日期")
+    last = models.PositiveIntegerField("已用序号", default=0)
+
+    class Meta:
+        verbose_name = "案件编号计数"
+        verbose_name_plural = "案件编号计数"
+        constraints = [models.UniqueConstraint(fields=["prefix", "township_code", "day"], name="case_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.township_code}{self.day:%Y%m%d}:{self.last}"
+
+
+class CaseRowQuerySet(ScopedQuerySet):
+    def for_case(self, case: models.Model) -> "CaseRowQuerySet":
+        return self.filter(case_type=case._meta.label_lower, case_id=case.pk)
+
+
+class CaseRow(models.Model):
+    """Abstract: a row about one case of any kind, scoped like the case itself."""
+
+    case_type = models.CharField("案件类型", max_length=60)
+    case_id = models.BigIntegerField("案件编号")
+    jurisdiction = models.ForeignKey("geo.Node", on_delete=models.PROTECT, related_name="+", verbose_name="所属辖区")
+    department = models.ForeignKey("accounts.Department", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="责任部门")
+
+    objects = CaseRowQuerySet.as_manager()
+    scope_path_lookup = "jurisdiction__path"
+    scope_department_lookup = "department"
+    scope_data_kind = "case"
+
+    class Meta:
+        abstract = True
+
+
+class TransitionLog(CaseRow):
+    """One step of a case: who moved it from which state to which, with a note and attachments.
+
+    Registration is logged too (from_state empty), and so are 督办, 延期 requests and decisions (the same
+    state on both sides), so the log reads as the case's whole story."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", "登记"
+        TRANSITION = "transition", "流转"
+        SEND_BACK = "send_back", "退回"
+        SUPERVISE = "supervise", "督办"
+        SUPERVISION_REPLY = "supervision_reply", "督办反馈"
+        EXTENSION_REQUEST = "extension_request", "申请延期"
+        EXTENSION_DECISION = "extension_decision", "延期审批"
+        IMPORT = "import", "台账导入"
+
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.TRANSITION)
+    action = models.CharField("动作", max_length=40, blank=True)
+    action_label = models.CharField("动作名称", max_length=40, blank=True)
+    from_state = models.CharField("原状态", max_length=30, blank=True)
+    to_state = models.CharField("新状态", max_length=30, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name="操作人")
+    actor_name = models.CharField("操作人姓名", max_length=150, blank=True)
+    note = models.TextField("说明", blank=True)
+    data = models.JSONField("填写内容", default=dict, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "流转记录"
+        verbose_name_plural = "流转记录"
+        indexes = [models.Index(fields=["case_type", "case_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action_label or self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(instance: "WorkflowAttachment", filename: str) -> str:
+    return f"workflow/{instance.case_type.replace('.', '/')}/{instance.case_id}/{filename}"
+
+
+class WorkflowAttachment(CaseRow):
+    """A file (a photo) attached to one log row of a case; served only through scope."""
+
+    log = models.ForeignKey(TransitionLog, on_delete=models.CASCADE, related_name="attachments",
+                            verbose_name="流转记录")
+    file = models.FileField("文件", upload_to=attachment_path, max_length=255)
+    name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=60)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        indexes = [models.Index(fields=["case_type", "case_id"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Supervision(CaseRow):
+    """督办: a note from a higher level to the unit handling a case, with its own deadline, open until the
+    unit replies."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "督办中"
+        ANSWERED = "answered", "已反馈"
+
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                           verbose_name="督办人")
+    by_name = models.CharField("督办人姓名", max_length=150, blank=True)
+    note = models.TextField("督办意见")
+    due_on = models.DateField("反馈期限")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    reply = models.TextField("反馈内容", blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="反馈人")
+    replied_at = models.DateTimeField("反馈时间", null=True, blank=True)
+    created_at = models.DateTimeField("督办时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "督办"
+        verbose_name_plural = "督办"
+        indexes = [models.Index(fields=["case_type", "case_id"]), models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"督办（{self.get_status_display()}，{self.due_on:%Y-%m-%d}前反馈）"
+
+
+class Extension(CaseRow):
+    """延期: a request to move a case's deadline, approved or refused by the level above."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        REFUSED = "refused", "未批准"
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name="申请人")
+    requested_by_name = models.CharField("申请人姓名", max_length=150, blank=True)
+    requested_by_path = models.CharField("申请人辖区路径", max_length=255, blank=True)
+    reason = models.TextField("延期理由")
+    old_deadline = models.DateField("原期限", null=True, blank=True)
+    new_deadline = models.DateField("申请延至")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="审批人")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        indexes = [models.Index(fields=["case_type", "case_id"])]
+
+    def __str__(self) -> str:
+        return f"延期申请（{self.get_status_display()}，延至{self.new_deadline:%Y-%m-%d}）"
+
+
+class WorkflowRule(models.Model):
+    """A district-configured rule on one transition of one case kind: e.g. a photo is required to mark a
+    hazard rectified. Without a row the kind's own declaration applies (photos optional: 减负)."""
+
+    case_type = models.CharField("案件类型", max_length=60)
+    action = models.CharField("动作", max_length=40)
+    photo_required = models.BooleanField("必须上传照片", default=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "流程规则"
+        verbose_name_plural = "流程规则"
+        constraints = [models.UniqueConstraint(fields=["case_type", "action"], name="workflow_rule_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_type}:{self.action}"
+
+    @property
+    def audit_scope_path(self) -> str:
+        return ""
