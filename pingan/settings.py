@@ -5,7 +5,7 @@ bad, so a misconfigured deployment fails loudly instead of running half-right.
 
 Variables: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, HTTPS, REDIS_URL, TIME_ZONE,
 PINGAN_LOCKOUT_ATTEMPTS, PINGAN_LOCKOUT_MINUTES, PINGAN_IDLE_MINUTES, PINGAN_PASSWORD_MAX_AGE_DAYS,
-PINGAN_DEMO_PASSWORD (demo only), PINGAN_TEST_DB_NAME (tests only).
+PINGAN_FIELD_KEY, PINGAN_DEMO_PASSWORD (demo only), PINGAN_TEST_DB_NAME (tests only).
 """
 from __future__ import annotations
 
@@ -76,6 +76,21 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def _field_key() -> str:
+    """PINGAN_FIELD_KEY (encryption of personal data) from the environment, else generated once into an
+    untracked local file like .secret_key. Back it up with the database: without it nothing decrypts."""
+    key = env_str("PINGAN_FIELD_KEY")
+    if key:
+        if len(key) < 32:
+            raise ImproperlyConfigured("环境变量 PINGAN_FIELD_KEY 太短：至少 32 个字符。")
+        return key
+    path = BASE_DIR / ".field_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def _database() -> dict:
     url = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
     try:
@@ -104,6 +119,7 @@ def _database() -> dict:
 
 
 SECRET_KEY = _secret_key()
+PINGAN_FIELD_KEY = _field_key()
 DEBUG = env_bool("DEBUG", False)
 HTTPS = env_bool("HTTPS", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
@@ -143,8 +159,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "pingan.accounts.middleware.AccountPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pingan.accounts.middleware.AccountPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -244,8 +260,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first, so an API call without valid credentials answers 401 with WWW-Authenticate.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
