@@ -23,7 +23,7 @@ def login_view(request):
     if request.user.is_authenticated:
         return redirect("core:home")
     address = client_address(request)
-    form = LoginForm(request, data=request.POST or None)
+    form = LoginForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if services.address_locked(address):
             form.is_valid()
@@ -73,7 +73,7 @@ def token_issue(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request):
-    form = PinganPasswordChangeForm(request.user, data=request.POST or None)
+    form = PinganPasswordChangeForm(request.user, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_set_password(actor=request.user, user=request.user, password=form.cleaned_data["new_password1"])
@@ -105,7 +105,7 @@ def user_list(request):
 @scoped(User)
 def user_edit(request, pk: int | None = None):
     instance = get_visible_or_404(User, request.user, pk=pk) if pk else None
-    form = UserForm(request.POST or None, instance=instance, actor=request.user)
+    form = UserForm(request.POST if request.method == "POST" else None, instance=instance, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("password", "username")}
         try:

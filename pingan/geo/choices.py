@@ -36,6 +36,16 @@ CODE_LENGTH = {
 
 VILLAGE_LEVELS = (Level.VILLAGE, Level.COMMUNITY)
 
+# Which level may hang under which (a county may sit directly under a province: 省直辖县级行政区).
+ALLOWED_PARENTS = {
+    Level.CITY: {Level.PROVINCE},
+    Level.COUNTY: {Level.CITY, Level.PROVINCE},
+    Level.TOWNSHIP: {Level.COUNTY},
+    Level.VILLAGE: {Level.TOWNSHIP},
+    Level.COMMUNITY: {Level.TOWNSHIP},
+    Level.GRID: {Level.VILLAGE, Level.COMMUNITY},
+}
+
 
 def significant(code: str, level: str) -> str:
     """The digits of a code that identify it: province and city codes are often written zero-padded to six

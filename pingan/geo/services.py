@@ -14,7 +14,7 @@ from django.db.models.functions import Concat, Substr
 from pingan.core import audit
 from pingan.core.services import model_update
 
-from .choices import CODE_LENGTH, LEVEL_RANK, Level, code_length_ok, significant
+from .choices import ALLOWED_PARENTS, CODE_LENGTH, LEVEL_RANK, Level, code_length_ok, significant
 from .models import LiaisonPoint, Node
 
 CSV_COLUMNS = ("code", "name", "level", "parent_code")
@@ -119,7 +119,7 @@ def _check_tree(rows: list[_Row]) -> None:
             errors.append(f"第 {row.line} 行：上级代码“{row.parent_code or '（空）'}”在文件和系统中都不存在。")
             continue
         if parent_level is not None:
-            if LEVEL_RANK[row.level] <= LEVEL_RANK[parent_level]:
+            if parent_level not in ALLOWED_PARENTS.get(row.level, set()):
                 errors.append(f"第 {row.line} 行：{row.level.label}不能隶属于{parent_level.label}。")
             if not row.code.startswith(significant(row.parent_code, parent_level)) or row.code == row.parent_code:
                 errors.append(f"第 {row.line} 行：代码 {row.code} 的前缀与上级代码 {row.parent_code} 不符。")

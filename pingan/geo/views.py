@@ -100,7 +100,7 @@ def liaison_detail(request, pk: int):
 @scoped(LiaisonPoint)
 def liaison_edit(request, pk: int | None = None):
     instance = get_visible_or_404(LiaisonPoint, request.user, pk=pk) if pk else None
-    form = LiaisonPointForm(request.POST or None, instance=instance, actor=request.user)
+    form = LiaisonPointForm(request.POST if request.method == "POST" else None, instance=instance, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in form.Meta.fields}
         try:
