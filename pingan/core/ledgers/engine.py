@@ -1,0 +1,306 @@
+"""The import engine: read → clean → validate every row (streaming, nothing written) → upsert by natural key
+in batches, in one transaction. And export through the same spec.
+
+Rules (docs/ledgers.md): a missing required column fails the file before any row is read; every bad cell
+is reported (row, header, value, reason in Chinese); the same key twice in one file is an error; a row
+outside the importing user's scope is an error, and so is a key that belongs to a record outside it; by
+default nothing is written when any row is bad; `skip_invalid` writes the good rows and returns the bad
+ones for an errors workbook; an unchanged row writes nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from pingan.core import audit
+
+from .cleaning import CellError, clean_text
+from .columns import PlaceColumn
+from .places import PlaceIndex
+from .readers import LedgerFileError, open_ledger
+from .spec import LedgerSpec, iter_chunks, today
+
+MAX_REPORTED_ERRORS = 100_000
+
+
+@dataclass
+class CellProblem:
+    row: int
+    header: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"第 {self.row} 行" if self.row else "文件"
+        column = f"“{self.header}”列" if self.header else ""
+        value = f"（值：{self.value}）" if self.value else ""
+        return f"{where}{column}{value}：{self.reason}"
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    label: str
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[CellProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    bad_rows: dict[int, list[Any]] = field(default_factory=dict)  # row number → raw cells (errors workbook)
+    headers: list[str] = field(default_factory=list)
+    file_error: str = ""
+    written: bool = False
+    dry_run: bool = False
+
+    @property
+    def invalid(self) -> int:
+        return len({p.row for p in self.problems if p.row})
+
+    @property
+    def ok(self) -> bool:
+        """Every row went in (or, for a dry run, would go in)."""
+        return not self.file_error and not self.problems
+
+    def summary(self) -> str:
+        if self.file_error:
+            return f"{self.label}台账无法导入：{self.file_error}"
+        verb = "可导入" if not self.written else "已导入"
+        parts = [f"共 {self.total} 行", f"新增 {self.created} 条", f"更新 {self.updated} 条", f"无变化 {self.unchanged} 条"]
+        if self.problems:
+            parts.append(f"有错误 {self.invalid} 行（{len(self.problems)} 处）")
+        head = f"{self.label}台账{verb if not self.problems or self.written else '未导入'}"
+        return f"{head}：" + "，".join(parts) + "。"
+
+
+class LedgerContext:
+    """What one import or export needs besides the rows: the user, their scope, the tree, link caches."""
+
+    def __init__(self, user: Any, spec: LedgerSpec, places: PlaceIndex | None = None):
+        self.user = user
+        self.spec = spec
+        self.scope_path = getattr(user, "scope_path", "") if user is not None else ""
+        self.today = today()
+        self._places = places
+        self._links: dict[tuple, dict[str, list[int]]] = {}
+        self.present_headers: set[str] = {c.header for c in spec.columns}
+        self._place_column = next((c for c in spec.columns if isinstance(c, PlaceColumn)), None)
+
+    @property
+    def places(self) -> PlaceIndex:
+        if self._places is None:
+            self._places = PlaceIndex.load(self.user)
+        return self._places
+
+    def display_from_level(self, default: str) -> str:
+        """Exports by a user above county level name the county too, so paths stay unambiguous."""
+        if self.user is not None and getattr(self.user, "scope", None) is not None:
+            if self.user.scope.level in ("province", "city"):
+                return "county"
+        return default
+
+    def link(self, model: Any, name_field: str, name: str) -> int | None:
+        """The id of the one record the user may see named `name`, else None (kept as text)."""
+        cache_key = (model, name_field)
+        if cache_key not in self._links:
+            qs = model.objects.visible_to(self.user) if self.user is not None else model.objects.all()
+            names: dict[str, list[int]] = {}
+            for pk, value in qs.values_list("pk", name_field):
+                names.setdefault(clean_text(value), []).append(pk)
+            self._links[cache_key] = names
+        ids = self._links[cache_key].get(clean_text(name), [])
+        return ids[0] if len(set(ids)) == 1 else None
+
+    def path_of_row(self, fields: dict[str, Any]) -> str:
+        if self._place_column is None:
+            return ""
+        node = self.places.by_id.get(fields.get(self._place_column.field))
+        return node.path if node else ""
+
+
+def check_permission(spec: LedgerSpec, user: Any, capability: str) -> None:
+    if user is None:
+        return
+    kind = getattr(spec.model, "scope_data_kind", "case")
+    if not user.is_active or not user.may_see_data_kind(kind) or not user.can(capability):
+        raise PermissionDenied(f"您的角色不能{'导入' if capability == spec.import_capability else '导出'}{spec.label}台账。")
+
+
+def import_ledger(spec: LedgerSpec, source: str | IO[bytes], *, user: Any, filename: str | None = None,
+                  dry_run: bool = False, skip_invalid: bool = False, places: PlaceIndex | None = None) -> ImportResult:
+    """Validate a whole ledger, then (unless dry_run, and only if valid or skip_invalid) write it."""
+    check_permission(spec, user, spec.import_capability)
+    result = ImportResult(kind=spec.kind, label=spec.label, dry_run=dry_run)
+    ctx = LedgerContext(user, spec, places)
+    try:
+        good = _validate(spec, source, filename, ctx, result)
+    except LedgerFileError as exc:
+        result.file_error = str(exc)
+        return result
+    if result.file_error:
+        return result
+    _split_existing(spec, good, ctx, result)
+    if dry_run or (result.problems and not skip_invalid):
+        # Nothing written: count what would happen for the preview.
+        return result
+    _write(spec, good, ctx, result)
+    audit.record(actor=user, action="ledger.import", object_type=f"ledger.{spec.kind}", object_repr=f"{spec.label}台账",
+                 changes={"total": result.total, "created": result.created, "updated": result.updated,
+                          "unchanged": result.unchanged, "invalid": result.invalid, "file": filename or str(source)},
+                 outcome="success" if result.ok else "failure",
+                 detail=result.summary())
+    return result
+
+
+def _validate(spec: LedgerSpec, source: Any, filename: str | None, ctx: LedgerContext,
+              result: ImportResult) -> list[tuple[int, dict[str, Any], list[Any]]]:
+    sheet = open_ledger(source, filename)
+    headers = sheet.headers
+    result.headers = headers
+    known = {c.header: c for c in spec.columns}
+    seen: set[str] = set()
+    for header in headers:
+        if header in seen and header:
+            raise LedgerFileError(f"列名“{header}”重复出现，每列只能出现一次。")
+        seen.add(header)
+    missing = [c.header for c in spec.required_columns if c.header not in seen]
+    if missing:
+        if sheet.close:
+            sheet.close()
+        raise LedgerFileError(
+            f"缺少必填列：{'、'.join(missing)}。第 1 行应为列名，{spec.label}台账的列为：{'、'.join(spec.headers)}。")
+    unknown = [h for h in headers if h and h not in known]
+    if unknown:
+        result.warnings.append(f"以下列不属于{spec.label}台账，已忽略：{'、'.join(unknown)}")
+    positions = [(i, known[h]) for i, h in enumerate(headers) if h in known]
+    ctx.present_headers = {h for h in headers if h in known}
+    absent = [c for c in spec.columns if c.header not in seen]
+
+    good: list[tuple[int, dict[str, Any], list[Any]]] = []
+    keys: dict[tuple, int] = {}
+    problems = result.problems
+    for number, cells in sheet.rows:
+        result.total += 1
+        row_problems: list[CellProblem] = []
+        fields: dict[str, Any] = {}
+        for i, column in positions:
+            raw = cells[i] if i < len(cells) else None
+            if column.is_empty(raw):
+                if column.required:
+                    row_problems.append(CellProblem(number, column.header, "", "必填，不能为空"))
+                    continue
+                value = column.empty_value()
+            else:
+                try:
+                    value = column.parse(raw, ctx)
+                except CellError as exc:
+                    row_problems.append(CellProblem(number, column.header, _shown(raw), exc.reason))
+                    continue
+                except ValidationError as exc:
+                    row_problems.append(CellProblem(number, column.header, _shown(raw), "；".join(exc.messages)))
+                    continue
+            if column.field:
+                fields[column.field] = value
+        for column in absent:
+            if column.field:
+                fields[column.field] = column.empty_value()
+        if not row_problems:
+            by_header = {c.header: c for c in spec.columns}
+            for header, reason in spec.check_row(fields, ctx):
+                column = by_header.get(header)
+                idx = headers.index(header) if header in headers else None
+                raw = cells[idx] if idx is not None and idx < len(cells) else ""
+                row_problems.append(CellProblem(number, header, _shown(raw), reason))
+        if not row_problems:
+            key = spec.key_of(fields)
+            if key in keys:
+                first_key_header = spec.key_columns[0].header
+                row_problems.append(CellProblem(number, first_key_header, _shown(key[0]),
+                                                f"与第 {keys[key]} 行重复（{spec.key_label(key)}）"))
+            else:
+                keys[key] = number
+        if row_problems:
+            if len(problems) < MAX_REPORTED_ERRORS:
+                problems.extend(row_problems)
+            result.bad_rows[number] = list(cells) + [None] * (len(headers) - len(cells))
+            continue
+        good.append((number, fields, cells))
+    if result.total == 0:
+        raise LedgerFileError("文件中没有数据行（第 1 行是列名，数据从第 2 行开始）。")
+    return good
+
+
+def _shown(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, dt.datetime):
+        return raw.strftime("%Y-%m-%d")
+    text = str(raw).strip()
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _split_existing(spec: LedgerSpec, good: list, ctx: LedgerContext, result: ImportResult) -> None:
+    """Mark each good row new, changed or unchanged; a key owned by a record outside the user's scope is an error.
+
+    Existing records are fetched per batch; the row list keeps (number, fields, cells, instance|None, changed
+    fields). Unchanged rows are dropped here so writing touches only what differs.
+    """
+    scope = ctx.scope_path
+    kept = []
+    for chunk in iter_chunks(good, spec.batch_size):
+        existing = spec.existing([spec.key_of(fields) for _, fields, _ in chunk])
+        for number, fields, cells in chunk:
+            instance = existing.get(spec.key_of(fields))
+            if instance is None:
+                kept.append((number, fields, cells, None, None))
+                continue
+            if scope and not spec.scope_path_of(instance).startswith(scope):
+                key = spec.key_of(fields)
+                result.problems.append(CellProblem(number, spec.key_columns[0].header, _shown(key[0]),
+                                                   "该编号已被您管辖范围以外的记录使用"))
+                result.bad_rows[number] = list(cells) + [None] * (len(result.headers) - len(cells))
+                continue
+            changed = _changed_fields(spec, instance, fields, ctx)
+            if changed:
+                kept.append((number, fields, cells, instance, changed))
+            else:
+                result.unchanged += 1
+    good[:] = kept
+    result.created = sum(1 for row in kept if row[3] is None)
+    result.updated = len(kept) - result.created
+
+
+def _changed_fields(spec: LedgerSpec, instance: Any, fields: dict[str, Any], ctx: LedgerContext) -> dict[str, Any]:
+    """The model fields to write: those of columns whose exported cell would differ."""
+    present = ctx.present_headers
+    data: dict[str, Any] = {}
+    for column in spec.columns:
+        if not column.field or column.header not in present or column.key:
+            continue
+        new = column.display(fields.get(column.field), ctx)
+        old = column.display(column.value_of(instance), ctx)
+        if new != old:
+            data.update(column.to_fields(fields.get(column.field), ctx))
+    return data
+
+
+def _write(spec: LedgerSpec, rows: list, ctx: LedgerContext, result: ImportResult) -> None:
+    with transaction.atomic():
+        for chunk in iter_chunks(rows, spec.batch_size):
+            new_rows = []
+            for _number, fields, _cells, instance, changed in chunk:
+                if instance is None:
+                    data: dict[str, Any] = {}
+                    for column in spec.columns:
+                        if column.field and column.field in fields:
+                            data.update(column.to_fields(fields[column.field], ctx))
+                    new_rows.append(spec.prepare(data, ctx, None))
+                else:
+                    spec.update(instance, spec.prepare(dict(changed), ctx, instance), ctx)
+            if new_rows:
+                spec.create_batch(new_rows, ctx)
+        result.written = True
