@@ -9,6 +9,7 @@ Apps register, in their own `testing.py` (found automatically by the generic lea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Callable
 
 from django.contrib.auth.hashers import make_password
@@ -68,7 +69,8 @@ def build_world() -> World:
         return Node.objects.create(code=code, name=name, level=level, parent=parent,
                                    parent_code=parent.code if parent else "140300",
                                    path=(parent.path if parent else "") + code + "/",
-                                   depth=(parent.depth + 1) if parent else 0, latitude=37.85, longitude=113.55)
+                                   depth=(parent.depth + 1) if parent else 0, latitude=Decimal("37.850000"),
+                                   longitude=Decimal("113.550000"))
 
     county = node("140311", "郊区", "county")
     world = World(county=county)

@@ -66,8 +66,8 @@ def tree(user: Any, depth: int = 2) -> tuple[Node | None, list[dict]]:
     return root, [build(root)]
 
 
-def children_with_counts(node: Node) -> list[tuple[Node, dict[str, int]]]:
-    counts = subtree_counts(node)
+def children_with_counts(node: Node, counts: dict[str, dict[str, int]] | None = None) -> list[tuple[Node, dict[str, int]]]:
+    counts = counts if counts is not None else subtree_counts(node)
     return [(child, counts[child.path]) for child in node.children.order_by("code")]
 
 

@@ -35,13 +35,14 @@ def node_detail(request, code: str):
     _require_reference(request)
     node = get_visible_or_404(Node.objects.select_related("parent", "grid_leader", "grid_worker"), request.user, code=code)
     ancestors = [a for a in node.ancestors() if a.path.startswith(request.user.scope_path)]
-    children = selectors.children_with_counts(node) if node.level != Level.GRID else []
+    all_counts = selectors.subtree_counts(node)
+    children = selectors.children_with_counts(node, all_counts) if node.level != Level.GRID else []
     grids = node.children.filter(level=Level.GRID).select_related("grid_leader", "grid_worker").order_by("code") \
         if node.is_village else []
     staff = node.users.filter(is_active=True).select_related("department").order_by("role", "username")
     points = LiaisonPoint.objects.visible_to(request.user).filter(jurisdiction__path__startswith=node.path) \
         .select_related("jurisdiction")[:50]
-    counts = selectors.subtree_counts(node)[node.path]
+    counts = all_counts[node.path]
     return render(request, "geo/node_detail.html", {
         "node": node, "ancestors": ancestors, "children": children, "grids": [g for g in grids if g.level == Level.GRID],
         "staff": staff, "points": points, "counts": counts,
