@@ -1,0 +1,279 @@
+"""Grid events (网格事件): categories with their deadline rules and Open311 attributes, dispatch rules,
+the events themselves with their photos, and the Open311 API keys."""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from pingan.accounts.models import ancestor_paths
+from pingan.core.models import ScopedModel
+from pingan.core.scoping import ScopedQuerySet, scope_q
+from pingan.core.workflow.models import WorkflowCase, WorkflowQuerySet
+
+from .choices import Channel, DeadlineUnit, EventState, FieldType, PhotoRule, Satisfaction, Source, Urgency
+
+DESCRIPTION_MAX = 4000
+
+
+class ConfigQuerySet(ScopedQuerySet):
+    """Configuration owned by a node (the district normally): visible in its subtree and to the nodes above,
+    like departments, so a township sees the district's categories and rules, never a sibling's."""
+
+    def visible_to(self, user):
+        base = scope_q(self.model, user)
+        if user is not None and getattr(user, "is_authenticated", False) and user.scope_path \
+                and user.may_see_data_kind("reference"):
+            base |= Q(jurisdiction__path__in=ancestor_paths(user.scope_path))
+        return self.filter(base)
+
+
+class CategoryQuerySet(ConfigQuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def leaves(self):
+        return self.filter(parent__isnull=False)
+
+    def public(self):
+        """What a citizen or an Open311 client may report: active, public second-level categories. These are
+        deliberately shown without login (the service list of the published API)."""
+        return self.filter(is_active=True, is_public=True, parent__isnull=False, parent__is_active=True)
+
+
+class Category(ScopedModel):
+    """事件类别: a two-level list (大类 → 小类); events take a second-level category."""
+
+    code = models.CharField("类别代码", max_length=10, unique=True,
+                            help_text="大类两位数字，小类在大类代码后加两位，如 03、0301")
+    name = models.CharField("名称", max_length=60)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name="所属大类")
+    description = models.CharField("说明", max_length=300, blank=True)
+    keywords = models.CharField("关键词", max_length=200, blank=True, help_text="逗号分隔，用于开放接口")
+    is_sensitive = models.BooleanField("敏感类别", default=False,
+                                       help_text="对外公开时位置只显示到网格，不显示具体坐标和地址")
+    is_public = models.BooleanField("群众可报", default=True, help_text="出现在群众上报页和开放接口中")
+    deadline_amount = models.PositiveSmallIntegerField("处置时限", default=3, validators=[MinValueValidator(1)])
+    deadline_unit = models.CharField("时限单位", max_length=16, choices=DeadlineUnit.choices,
+                                     default=DeadlineUnit.WORKING_DAYS)
+    urgent_deadline_amount = models.PositiveSmallIntegerField(
+        "紧急时限", null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text="紧急、特急事件的时限（同一单位）；不填则与一般相同")
+    photo_rule = models.CharField("照片要求", max_length=10, choices=PhotoRule.choices, default=PhotoRule.NONE)
+    is_active = models.BooleanField("启用", default=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = CategoryQuerySet.as_manager()
+    scope_data_kind = "reference"
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "事件类别"
+        verbose_name_plural = "事件类别"
+
+    def __str__(self) -> str:
+        return f"{self.parent.name}／{self.name}" if self.parent_id else self.name
+
+    @property
+    def level_label(self) -> str:
+        return "小类" if self.parent_id else "大类"
+
+    def photo_required(self, stage: str) -> bool:
+        return self.photo_rule == PhotoRule.BOTH or self.photo_rule == stage
+
+    def deadline_for(self, urgency: str) -> tuple[int, str]:
+        if urgency != Urgency.NORMAL and self.urgent_deadline_amount:
+            return self.urgent_deadline_amount, self.deadline_unit
+        return self.deadline_amount, self.deadline_unit
+
+
+class CategoryField(models.Model):
+    """An extra field of a category, asked on the report forms and published as an Open311 attribute."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="fields", verbose_name="类别")
+    code = models.SlugField("字段代码", max_length=40, help_text="英文字母、数字、下划线，如 pipe_size")
+    label = models.CharField("字段名称", max_length=60)
+    datatype = models.CharField("类型", max_length=20, choices=FieldType.choices, default=FieldType.STRING)
+    required = models.BooleanField("必填", default=False)
+    values = models.JSONField("可选值", default=list, blank=True,
+                              help_text="单选/多选的可选值：[{\"key\": \"1\", \"name\": \"轻微\"}, …]")
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_lookup = "category__jurisdiction__path"
+    scope_data_kind = "reference"
+
+    class Meta:
+        ordering = ["category", "order", "id"]
+        verbose_name = "类别字段"
+        verbose_name_plural = "类别字段"
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="events_field_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.category.name}·{self.label}"
+
+    @property
+    def audit_scope_path(self) -> str:
+        return self.category.jurisdiction.path
+
+    def value_keys(self) -> list[str]:
+        return [str(v.get("key")) for v in self.values or [] if isinstance(v, dict)]
+
+
+class DispatchRule(ScopedModel):
+    """派遣规则: for a category (小类, or a 大类 covering its 小类) in a place (the node and everything under it),
+    the department or township that handles it and, optionally, a deadline overriding the category's."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="rules", verbose_name="事件类别")
+    department = models.ForeignKey("accounts.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="承办部门")
+    township = models.ForeignKey("geo.Node", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="承办乡镇", help_text="派给乡镇（街道）综治办处置时选择")
+    deadline_amount = models.PositiveSmallIntegerField("处置时限", null=True, blank=True,
+                                                       validators=[MinValueValidator(1)],
+                                                       help_text="不填则按类别时限")
+    deadline_unit = models.CharField("时限单位", max_length=16, choices=DeadlineUnit.choices, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    objects = ConfigQuerySet.as_manager()
+    scope_data_kind = "reference"
+
+    class Meta:
+        ordering = ["category__code", "jurisdiction__path"]
+        verbose_name = "派遣规则"
+        verbose_name_plural = "派遣规则"
+        constraints = [
+            models.UniqueConstraint(fields=["category", "jurisdiction"], name="events_rule_unique_place"),
+            models.CheckConstraint(condition=Q(department__isnull=False) | Q(township__isnull=False),
+                                   name="events_rule_has_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.name} @ {self.jurisdiction.name} → {self.target_name}"
+
+    @property
+    def target_name(self) -> str:
+        if self.department_id:
+            return self.department.name
+        return self.township.name if self.township_id else "—"
+
+
+class Open311Key(ScopedModel):
+    """An Open311 API key issued by the district to one channel (e.g. the 12345 hotline integration). Only a
+    hash is stored; the key itself is shown once, when issued. Requests posted with it must lie inside its
+    jurisdiction."""
+
+    name = models.CharField("名称", max_length=60)
+    channel = models.CharField("渠道", max_length=20, choices=Channel.choices, default=Channel.PARTNER)
+    key_hash = models.CharField("密钥摘要", max_length=64, unique=True, editable=False)
+    key_prefix = models.CharField("密钥前缀", max_length=8, editable=False)
+    is_active = models.BooleanField("启用", default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="签发人")
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_data_kind = "reference"
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "开放接口密钥"
+        verbose_name_plural = "开放接口密钥"
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.key_prefix}…）"
+
+
+class EventQuerySet(WorkflowQuerySet):
+    """Open/closed/overdue from the workflow engine; an event's deadline may be in working hours, so overdue
+    compares the exact `due_at` with the current time (the date `deadline` is kept for the engine's lists)."""
+
+    def overdue_q(self, on=None) -> Q:
+        from django.utils import timezone
+
+        open_states = self._kind().open_states
+        if on is None:
+            return Q(state__in=open_states, due_at__lt=timezone.now())
+        return Q(state__in=open_states, deadline__lt=on)
+
+
+def _new_token() -> str:
+    return uuid.uuid4().hex
+
+
+class Event(ScopedModel, WorkflowCase):
+    """网格事件: one report, from a grid worker's phone, a citizen, the centre or an Open311 client."""
+
+    number = models.CharField("事件编号", max_length=32, unique=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="events", verbose_name="事件类别")
+    description = models.TextField("事件描述", validators=[MaxLengthValidator(DESCRIPTION_MAX)])
+    address = models.CharField("地址", max_length=200, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    attributes = models.JSONField("补充信息", default=dict, blank=True)
+    source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.GRID, db_index=True)
+    channel = models.CharField("渠道", max_length=20, choices=Channel.choices, blank=True)
+    api_key = models.ForeignKey(Open311Key, null=True, blank=True, on_delete=models.PROTECT, related_name="events",
+                                verbose_name="接口密钥")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="reported_events", verbose_name="上报人")
+    # A citizen's own details: kept for the centre's call-back, never shown on a public page or API.
+    reporter_name = models.CharField("报告人姓名", max_length=50, blank=True)
+    reporter_phone = models.CharField("报告人电话", max_length=20, blank=True)
+    reporter_email = models.EmailField("报告人邮箱", blank=True)
+    reported_at = models.DateTimeField("上报时间", db_index=True)
+    idempotency_key = models.CharField("幂等键", max_length=64, unique=True, null=True, blank=True, editable=False)
+    lookup_code_hash = models.CharField("查询码摘要", max_length=64, blank=True, editable=False)
+    public_token = models.CharField("公开令牌", max_length=32, unique=True, default=_new_token, editable=False)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="duplicates", verbose_name="重复于")
+    # Workflow (the engine keeps state, state_changed_at, deadline, sent_back_count, closed_at).
+    state = models.CharField("状态", max_length=30, choices=EventState.choices, default=EventState.REPORTED,
+                             db_index=True)
+    registered_at = models.DateTimeField("立案时间", null=True, blank=True)
+    assigned_department = models.ForeignKey("accounts.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                            related_name="events", verbose_name="承办部门")
+    assigned_township = models.ForeignKey("geo.Node", null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+", verbose_name="承办乡镇")
+    dispatched_at = models.DateTimeField("派遣时间", null=True, blank=True)
+    # The engine's `deadline` is a date; events also keep the exact moment (working hours count), the
+    # current one (`due_at`, for overdue) and the handling one set at dispatch (for 按期结案).
+    due_at = models.DateTimeField("当前环节期限", null=True, blank=True, db_index=True)
+    handling_deadline = models.DateField("处置期限（日期）", null=True, blank=True)
+    handling_due_at = models.DateTimeField("处置期限", null=True, blank=True)
+    deadline_text = models.CharField("处置时限", max_length=20, blank=True)
+    handled_at = models.DateTimeField("反馈时间", null=True, blank=True)
+    handling_result = models.TextField("处置情况", blank=True, validators=[MaxLengthValidator(DESCRIPTION_MAX)])
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="核查人")
+    check_note = models.TextField("核查意见", blank=True, validators=[MaxLengthValidator(DESCRIPTION_MAX)])
+    satisfaction = models.CharField("评价", max_length=12, choices=Satisfaction.choices, blank=True)
+    evaluation_note = models.CharField("评价意见", max_length=500, blank=True)
+    reopen_count = models.PositiveSmallIntegerField("重新办理次数", default=0)
+
+    objects = EventQuerySet.as_manager()
+    scope_data_kind = "case"
+    scope_department_lookup = "assigned_department"
+    workflow_kind = "events.event"
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        verbose_name = "网格事件"
+        verbose_name_plural = "网格事件"
+        indexes = [
+            models.Index(fields=["category", "reported_at"]),
+            models.Index(fields=["state", "due_at"]),
+            models.Index(fields=["assigned_department", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def title(self) -> str:
+        return f"{self.category.name}（{self.jurisdiction.name}）"

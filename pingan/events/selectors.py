@@ -1,0 +1,85 @@
+"""Reads of the grid-event module, always from `visible_to(user)`."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from pingan.accounts.choices import Role
+
+from .choices import EventState
+from .models import Category, Event
+
+S = EventState
+QUEUE_TABS = {"mine": "等我处理", "overdue": "已超期", "supervised": "督办中"}
+
+
+def events_for(user: Any):
+    from pingan.core.models import Supervision
+
+    open_supervision = Supervision.objects.filter(case_type="events.event", case_id=OuterRef("pk"),
+                                                  status=Supervision.Status.OPEN)
+    return (Event.objects.visible_to(user)
+            .select_related("category", "category__parent", "jurisdiction", "assigned_department", "assigned_township")
+            .with_overdue().annotate(supervised=Exists(open_supervision)))
+
+
+def waiting_q(user: Any) -> Q:
+    """The events on which the user has the next step."""
+    nothing = Q(pk__in=[])
+    role = user.role
+    q = nothing
+    if role in (Role.DISTRICT_ADMIN, Role.CENTER_STAFF):
+        q |= Q(state__in=[S.REPORTED, S.REGISTERED, S.CHECKING])
+    if role == Role.TOWNSHIP_OFFICER:
+        q |= Q(state__in=[S.REPORTED, S.REGISTERED, S.CHECKING]) & Q(assigned_department__isnull=True,
+                                                                     assigned_township__isnull=True) \
+            | Q(state=S.CHECKING) \
+            | Q(state__in=[S.DISPATCHED, S.HANDLING], assigned_township_id=user.scope_id)
+    if role == Role.DEPT_HANDLER and user.department_id:
+        q |= Q(state__in=[S.DISPATCHED, S.HANDLING], assigned_department_id=user.department_id)
+    if role == Role.GRID_WORKER:
+        q |= Q(state=S.CHECKING, reporter_id=user.pk) | Q(state=S.CLOSED, reporter_id=user.pk, satisfaction="")
+    return q
+
+
+def queue(user: Any, tab: str):
+    qs = events_for(user)
+    if tab == "overdue":
+        return qs.overdue().order_by("due_at", "id")
+    if tab == "supervised":
+        return qs.filter(supervised=True).open().order_by("due_at", "id")
+    return qs.filter(waiting_q(user)).order_by("due_at", "id")
+
+
+def queue_counts(user: Any) -> dict[str, int] | None:
+    from django.db.models import Count
+
+    base = Event.objects.visible_to(user)
+    if not user.may_see_data_kind("case"):
+        return None
+    from pingan.core.models import Supervision
+
+    open_supervision = Supervision.objects.filter(case_type="events.event", case_id=OuterRef("pk"),
+                                                  status=Supervision.Status.OPEN)
+    overdue = base.overdue_q()
+    result = base.aggregate(
+        mine=Count("pk", filter=waiting_q(user)),
+        overdue=Count("pk", filter=overdue),
+    )
+    result["supervised"] = base.open().filter(Exists(open_supervision)).count()
+    return result
+
+
+def category_choices(user: Any | None = None, public: bool = False):
+    """Active second-level categories grouped by their 大类, for a <select> with optgroups."""
+    qs = Category.objects.public() if public else Category.objects.visible_to(user).active().leaves()
+    groups: dict[str, list] = {}
+    for category in qs.select_related("parent").order_by("parent__order", "parent__code", "order", "code"):
+        groups.setdefault(category.parent.name, []).append(category)
+    return list(groups.items())
+
+
+def now():
+    return timezone.now()

@@ -1,0 +1,93 @@
+"""Leak-test factories and test helpers for the grid-event module."""
+from __future__ import annotations
+
+import io
+
+from pingan.core.testing import leak_factory, unscoped_route
+
+from .choices import DeadlineUnit, FieldType, Source
+from .models import Category, CategoryField, DispatchRule, Event, Open311Key
+
+unscoped_route("events_public:report", "群众上报页：不登录，不显示任何辖区记录")
+unscoped_route("events_public:lookup", "群众查询页：凭编号和查询码只显示状态，不显示报告人")
+unscoped_route("events_public:discovery", "Open311 发现文档：不含事件数据")
+unscoped_route("events_public:services", "Open311 服务目录：公开的事件类别")
+unscoped_route("events_public:service", "Open311 服务定义：公开的事件类别字段")
+unscoped_route("events_public:requests", "Open311 公开事件列表：不含报告人信息，敏感类别位置只到网格")
+unscoped_route("events_public:request", "Open311 单个事件：不含报告人信息")
+unscoped_route("events_public:token", "Open311 令牌查询：只返回事件编号")
+unscoped_route("events:service_worker", "离线上报的 Service Worker 脚本，不含数据")
+
+
+def make_categories(world=None) -> dict[str, Category]:
+    """A small two-level list like the demo's, owned by the county."""
+    from pingan.geo.models import Node
+
+    county = world.county if world is not None else Node.objects.filter(level="county").order_by("path").first()
+    env = Category.objects.create(jurisdiction=county, code="04", name="环境卫生")
+    garbage = Category.objects.create(jurisdiction=county, code="0401", name="垃圾堆放", parent=env,
+                                      deadline_amount=2, deadline_unit=DeadlineUnit.WORKING_DAYS)
+    safety = Category.objects.create(jurisdiction=county, code="03", name="安全隐患")
+    gas = Category.objects.create(jurisdiction=county, code="0301", name="燃气泄漏隐患", parent=safety,
+                                  deadline_amount=4, deadline_unit=DeadlineUnit.WORKING_HOURS, urgent_deadline_amount=2)
+    clue = Category.objects.create(jurisdiction=county, code="01", name="矛盾纠纷线索")
+    family = Category.objects.create(jurisdiction=county, code="0101", name="家庭矛盾", parent=clue,
+                                     is_sensitive=True, deadline_amount=3)
+    CategoryField.objects.create(category=garbage, code="volume", label="大约方量", datatype=FieldType.NUMBER)
+    CategoryField.objects.create(category=garbage, code="kind", label="垃圾种类", datatype=FieldType.SINGLE,
+                                 required=True, values=[{"key": "living", "name": "生活垃圾"},
+                                                        {"key": "building", "name": "建筑垃圾"}])
+    return {"env": env, "garbage": garbage, "safety": safety, "gas": gas, "clue": clue, "family": family}
+
+
+def jpeg_bytes(size=(64, 48), color=(200, 80, 40)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _category(world, side):
+    county = world.county
+    parent = Category.objects.filter(code="98").first() or Category.objects.create(
+        jurisdiction=county, code="98", name="乡镇自定类别")
+    # A township's own category (a township may add local ones): visible in that township only.
+    return Category.objects.create(jurisdiction=world.township(side), code=f"98{'1' if side == 'a' else '2'}1",
+                                   name=f"{world.township(side).name}专项巡查", parent=parent)
+
+
+@leak_factory(Category)
+def _leak_category(world, side):
+    return _category(world, side)
+
+
+@leak_factory(CategoryField)
+def _leak_field(world, side):
+    category = Category.objects.filter(code=f"98{'1' if side == 'a' else '2'}1").first() or _category(world, side)
+    return CategoryField.objects.create(category=category, code=f"field_{side}", label=f"{world.township(side).name}字段")
+
+
+@leak_factory(DispatchRule)
+def _leak_rule(world, side):
+    category = Category.objects.filter(code=f"98{'1' if side == 'a' else '2'}1").first() or _category(world, side)
+    return DispatchRule.objects.create(category=category, jurisdiction=world.township(side),
+                                       department=world.departments[f"police_{side}"])
+
+
+@leak_factory(Open311Key)
+def _leak_key(world, side):
+    from . import intake
+
+    return Open311Key.objects.create(jurisdiction=world.township(side), name=f"{world.township(side).name}热线接口",
+                                     key_hash=intake.hash_secret(f"leak-{side}", "open311"), key_prefix=f"pa_{side}")
+
+
+@leak_factory(Event)
+def _leak_event(world, side):
+    from . import services
+
+    category = Category.objects.filter(code=f"98{'1' if side == 'a' else '2'}1").first() or _category(world, side)
+    report = services.event_report(actor=world.users[f"grid_{side}"], category=category,
+                                   description=f"{world.village(side).short_name}路口积水", source=Source.GRID)
+    return report.event
