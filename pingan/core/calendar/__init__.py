@@ -1,0 +1,112 @@
+"""The working-day calendar: weekdays work, weekends rest, except the days in the `CalendarDay` table
+(public holidays on weekdays, adjusted working weekends 调休). The district edits the table on the
+calendar page; China's notices for 2017–2027 are loaded by migration (`data.py` names the sources).
+
+    is_workday(day) -> bool
+    add_working_days(start, n) -> date        the n-th working day after `start` (n=0: start itself)
+    working_days_between(start, end) -> int   working days d with start < d <= end (negative if end < start)
+
+Each year's non-default days are read once and cached (shared cache, 10 minutes; an edit clears its year).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.cache import cache
+
+CACHE_SECONDS = 600
+_KEY = "pingan:calendar:{year}"
+
+
+def _year(year: int) -> dict[dt.date, bool]:
+    key = _KEY.format(year=year)
+    days = cache.get(key)
+    if days is None:
+        from pingan.core.models import CalendarDay
+
+        days = dict(CalendarDay.objects.filter(date__year=year).values_list("date", "is_workday"))
+        cache.set(key, days, CACHE_SECONDS)
+    return days
+
+
+def forget(year: int) -> None:
+    """Drop a year from the cache (after an edit)."""
+    cache.delete(_KEY.format(year=year))
+
+
+class _Lookup:
+    """A per-call view of the calendar that loads each year it touches once."""
+
+    def __init__(self) -> None:
+        self.years: dict[int, dict[dt.date, bool]] = {}
+
+    def is_workday(self, day: dt.date) -> bool:
+        year = self.years.get(day.year)
+        if year is None:
+            year = self.years[day.year] = _year(day.year)
+        special = year.get(day)
+        return special if special is not None else day.weekday() < 5
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, dt.date):
+        return value
+    raise TypeError("日期类型不正确。")
+
+
+def is_workday(day: dt.date) -> bool:
+    return _Lookup().is_workday(_as_date(day))
+
+
+def add_working_days(start: dt.date, n: int) -> dt.date:
+    """The n-th working day after `start` (start itself not counted); n=0 gives start; negative n counts
+    backwards."""
+    day = _as_date(start)
+    if n == 0:
+        return day
+    lookup = _Lookup()
+    step = dt.timedelta(days=1 if n > 0 else -1)
+    remaining = abs(n)
+    guard = 0
+    while remaining:
+        day += step
+        guard += 1
+        if guard > abs(n) * 7 + 400:  # a calendar with no working day at all
+            raise ValueError("日历中找不到足够的工作日，请检查节假日设置。")
+        if lookup.is_workday(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days d with start < d <= end; negative when end is before start."""
+    a, b = _as_date(start), _as_date(end)
+    if a == b:
+        return 0
+    if b < a:
+        return -working_days_between(b, a)
+    # Whole weeks first (5 working days each by default), then correct by the table's special days.
+    total_days = (b - a).days
+    weeks, rest = divmod(total_days, 7)
+    count = weeks * 5
+    day = a + dt.timedelta(days=weeks * 7)
+    for _ in range(rest):
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            count += 1
+    for year in range(a.year, b.year + 1):
+        for special, workday in _year(year).items():
+            if a < special <= b:
+                default = special.weekday() < 5
+                if workday != default:
+                    count += 1 if workday else -1
+    return count
+
+
+def add_days(start: dt.date, n: int, *, working: bool) -> dt.date:
+    """`n` natural days or working days after `start` (the two kinds of deadline rule)."""
+    return add_working_days(start, n) if working else _as_date(start) + dt.timedelta(days=n)

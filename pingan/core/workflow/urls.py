@@ -1,0 +1,12 @@
+"""Core routes of the workflow engine and the calendar (included by pingan/core/urls.py)."""
+from django.urls import path
+
+from pingan.core.calendar import views as calendar_views
+
+from . import views
+
+urlpatterns = [
+    path("workflow/attachments/<int:pk>/", views.attachment, name="workflow_attachment"),
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
+    path("calendar/delete/", calendar_views.calendar_delete, name="calendar_delete"),
+]

@@ -1,0 +1,141 @@
+"""Writes of the hazard register: registration and every workflow step (through the core engine)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from pingan.accounts.models import Department
+from pingan.core import audit
+from pingan.core.services import model_create
+from pingan.core.workflow import engine
+from pingan.core.workflow.files import validate_images
+from pingan.core.workflow.numbers import next_case_number
+from pingan.geo.choices import Level
+from pingan.geo.models import Node
+
+from .choices import HazardType, RiskLevel
+from .models import Hazard
+from .workflow import HAZARD_KIND
+
+PLACE_LEVELS = (Level.VILLAGE, Level.COMMUNITY, Level.GRID)
+REGISTER_FIELDS = (
+    "jurisdiction", "screened_on", "hazard_type", "risk_level", "description", "location", "latitude", "longitude",
+    "responsible_department", "responsible_unit_name", "responsible_person", "responsible_phone",
+    "rectify_deadline", "measures",
+)
+
+
+def _check_register(actor: Any, data: dict) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    place = data.get("jurisdiction")
+    if not isinstance(place, Node):
+        errors["jurisdiction"] = "请选择隐患所在的村(社区)或网格。"
+    elif place.level not in PLACE_LEVELS:
+        errors["jurisdiction"] = "隐患须登记到村(社区)或网格。"
+    elif not Node.objects.visible_to(actor).filter(pk=place.pk).exists():
+        errors["jurisdiction"] = "所选地点不在您的管辖范围内。"
+    screened = data.get("screened_on")
+    if not isinstance(screened, dt.date):
+        errors["screened_on"] = "请填写排查日期。"
+    elif screened > today:
+        errors["screened_on"] = "排查日期不能晚于今天。"
+    deadline = data.get("rectify_deadline")
+    if deadline is not None and not isinstance(deadline, dt.date):
+        errors["rectify_deadline"] = "整治期限格式不正确。"
+    elif isinstance(deadline, dt.date) and isinstance(screened, dt.date) and deadline < screened:
+        errors["rectify_deadline"] = f"整治期限不能早于排查日期（{screened:%Y-%m-%d}）。"
+    if data.get("hazard_type") not in HazardType.values:
+        errors["hazard_type"] = "请选择隐患类型。"
+    if data.get("risk_level") not in RiskLevel.values:
+        errors["risk_level"] = "请选择风险等级（高、中、低）。"
+    if not (data.get("description") or "").strip():
+        errors["description"] = "请填写隐患描述。"
+    dept = data.get("responsible_department")
+    if dept is not None:
+        if not isinstance(dept, Department) or not Department.objects.visible_to(actor).filter(pk=dept.pk).exists():
+            errors["responsible_department"] = "所选整治责任单位不存在或不在您的管辖范围内。"
+    if (data.get("latitude") is None) != (data.get("longitude") is None):
+        errors["latitude"] = "经纬度须同时填写或同时留空。"
+    return errors
+
+
+def hazard_register(*, actor: Any, data: dict, photos: Iterable[Any] = (), number: str | None = None) -> Hazard:
+    """排查登记: validate, number the hazard (YH + township + 排查日期 + sequence), set its deadline from the
+    calendar (整治期限 when given, else working days by risk level), audit, and log the registration."""
+    if actor is not None and not actor.can("hazards.register"):
+        audit.record(actor=actor, action="hazard.register", outcome="failure", detail="无权登记风险隐患")
+        raise PermissionDenied("您的角色不能登记风险隐患。")
+    data = {k: v for k, v in data.items() if k in REGISTER_FIELDS}
+    for key in ("description", "location", "responsible_unit_name", "responsible_person", "responsible_phone",
+                "measures"):
+        data[key] = (data.get(key) or "").strip()
+    errors = _check_register(actor, data) if actor is not None else {}
+    try:
+        checked = validate_images(photos)
+    except ValidationError as exc:
+        errors["photos"] = "；".join(exc.message_dict["photos"])
+        checked = []
+    if errors:
+        raise ValidationError(errors)
+    if data.get("responsible_department") and not data["responsible_unit_name"]:
+        data["responsible_unit_name"] = data["responsible_department"].name
+    with transaction.atomic():
+        place = data["jurisdiction"]
+        hazard = Hazard(**data, reported_by=actor if getattr(actor, "pk", None) else None)
+        engine.case_initialize(hazard, on=data["screened_on"])
+        township = place.township()
+        hazard.number = number or next_case_number(HAZARD_KIND.number_prefix, township.code if township else place.code[:9],
+                                                   data["screened_on"])
+        fields = {f.attname: getattr(hazard, f.attname) for f in Hazard._meta.concrete_fields
+                  if f.name not in ("id", "created_at", "updated_at")}
+        hazard = model_create(actor=actor, model=Hazard, action="hazard.register", data=fields)
+        engine.case_log_created(actor=actor, case=hazard, photos=checked)
+    return hazard
+
+
+def hazard_transition(*, actor: Any, hazard: Hazard, action: str, data: dict | None = None, note: str = "",
+                      photos: Iterable[Any] = ()) -> Hazard:
+    """One workflow step (start / complete / accept / send_back): see workflow.py for who may take it."""
+    return engine.transition(actor=actor, case=hazard, action=action, data=data, note=note, photos=photos)
+
+
+def hazard_start(*, actor: Any, hazard: Hazard, measures: str = "", note: str = "") -> Hazard:
+    data = {"measures": measures} if measures else {}
+    return hazard_transition(actor=actor, hazard=hazard, action="start", data=data, note=note)
+
+
+def hazard_rectify(*, actor: Any, hazard: Hazard, rectified_on: dt.date, measures: str, note: str = "",
+                   photos: Iterable[Any] = ()) -> Hazard:
+    """整治完成，提请验收 (needs 整治完成日期 and 整治措施; a photo only where the district requires one)."""
+    return hazard_transition(actor=actor, hazard=hazard, action="complete",
+                             data={"rectified_on": rectified_on, "measures": measures}, note=note, photos=photos)
+
+
+def hazard_accept(*, actor: Any, hazard: Hazard, acceptance_note: str = "", note: str = "") -> Hazard:
+    return hazard_transition(actor=actor, hazard=hazard, action="accept",
+                             data={"acceptance_note": acceptance_note} if acceptance_note else {}, note=note)
+
+
+def hazard_send_back(*, actor: Any, hazard: Hazard, reason: str) -> Hazard:
+    return hazard_transition(actor=actor, hazard=hazard, action="send_back", note=reason)
+
+
+def hazard_supervise(*, actor: Any, hazard: Hazard, note: str, due_on: dt.date | None = None):
+    return engine.supervise(actor=actor, case=hazard, note=note, due_on=due_on)
+
+
+def hazard_supervision_reply(*, actor: Any, hazard: Hazard, supervision, reply: str):
+    return engine.supervision_reply(actor=actor, supervision=supervision, case=hazard, reply=reply)
+
+
+def hazard_extension_request(*, actor: Any, hazard: Hazard, new_deadline: dt.date, reason: str):
+    return engine.extension_request(actor=actor, case=hazard, new_deadline=new_deadline, reason=reason)
+
+
+def hazard_extension_decide(*, actor: Any, hazard: Hazard, extension, approve: bool, note: str = ""):
+    return engine.extension_decide(actor=actor, extension=extension, case=hazard, approve=approve, note=note)
