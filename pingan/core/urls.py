@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import ledger_views, views
 
 app_name = "core"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit_log"),
     path("history/<str:label>/<str:pk>/", views.object_history, name="history"),
+    path("ledgers/", ledger_views.index, name="ledgers"),
+    path("ledgers/template/", ledger_views.template, name="ledger_template"),
+    path("ledgers/export/", ledger_views.export, name="ledger_export"),
+    path("ledgers/import/", ledger_views.upload, name="ledger_upload"),
+    path("ledgers/import/confirm/", ledger_views.confirm, name="ledger_confirm"),
+    path("ledgers/import/errors/", ledger_views.errors_file, name="ledger_errors"),
 ]
 
 # Workflow engine and calendar routes (pingan/core/workflow/urls.py).

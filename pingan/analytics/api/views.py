@@ -1,0 +1,39 @@
+"""GET /api/v1/stats/?from=&to=&jurisdiction=: the indicators JSON of `manage.py stats`, scoped to the caller."""
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pingan.core.audit import record
+
+from .. import indicators
+from ..params import BadRequest, default_period, parse_period, resolve_node
+
+
+class StatsView(APIView):
+    """统计指标：统计期 [from, to]（含两端）内某辖区及其下级的各项指标，按调用者的管辖范围计算。"""
+
+    @extend_schema(
+        summary="统计指标",
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="开始日期（含），默认今年 1 月 1 日"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="截止日期（含），默认今天"),
+            OpenApiParameter("jurisdiction", OpenApiTypes.STR, description="区划代码，默认调用者的管辖范围"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        user = request.user
+        if not user.may_see_data_kind("case") or not user.can("analytics.stats"):
+            record(actor=user, action="analytics.stats", outcome="failure", detail="无统计指标权限")
+            return Response({"detail": "您的角色不能查看统计指标。"}, status=403)
+        default_from, default_to = default_period()
+        try:
+            start, end = parse_period(request.query_params.get("from") or default_from.isoformat(),
+                                      request.query_params.get("to") or default_to.isoformat())
+            node = resolve_node(request.query_params.get("jurisdiction"), user)
+        except BadRequest as exc:
+            return Response({"detail": exc.message}, status=exc.status)
+        return Response(indicators.compute(indicators.Query(start, end, node, user)))
