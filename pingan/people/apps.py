@@ -1,7 +1,40 @@
 from django.apps import AppConfig
 
+# Who may do what with people data. Overridable without code: settings.PINGAN_PEOPLE_ROLES =
+# {"people.read_health": ["district_admin", ...]} replaces a capability's roles (see docs/modules/people.md).
+DEFAULT_ROLES = {
+    # Register and edit people, households, rented houses and special populations.
+    "people.write": {"district_admin", "center_staff", "township_officer", "village_officer", "grid_worker"},
+    # Record visits: the grid and village staff, and the departments that supervise (司法所, 派出所).
+    "people.visit": {"district_admin", "center_staff", "township_officer", "village_officer", "grid_worker",
+                     "dept_handler"},
+    # See the full ID number or phone (each reveal audited with a reason). Grid workers know their people;
+    # leaders, mediators and grid workers see the masked form only.
+    "people.reveal_id": {"district_admin", "center_staff", "township_officer", "village_officer", "dept_handler"},
+    # Health data (PIPL Art.28): severe mental disorders and HIV, their diagnoses, treatment and funds.
+    "people.read_health": {"district_admin", "center_staff", "township_officer", "village_officer", "grid_worker"},
+    "people.manage_rules": {"district_admin"},
+    "people.manage_funds": {"district_admin", "center_staff", "township_officer"},
+    "people.import": {"district_admin", "center_staff", "township_officer", "village_officer"},
+}
+
 
 class PeopleConfig(AppConfig):
     name = "pingan.people"
     label = "people"
     verbose_name = "实有人口与特殊人群"
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from pingan.accounts import permissions
+        from pingan.core import registry
+
+        overrides = getattr(settings, "PINGAN_PEOPLE_ROLES", {}) or {}
+        for capability, roles in DEFAULT_ROLES.items():
+            permissions.CAPABILITIES[capability] = set(overrides.get(capability, roles))
+        registry.nav("people", "实有人口", "people:person_list", order=30, data_kind="person")
+        registry.nav("people-special", "特殊人群", "people:special_list", order=31, data_kind="person")
+        registry.nav("people-visits", "走访任务", "people:my_visits", order=32, data_kind="person",
+                     capability="people.visit")
+        from . import panels  # noqa: F401  (registers the home panel)
