@@ -9,6 +9,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from pingan.core import registry
 
+        from . import panels  # noqa: F401  (registers the home-page panels)
+
         registry.nav("accounts", "账号管理", "accounts:user_list", order=90, capability="accounts.manage")
         registry.nav("departments", "部门", "accounts:department_list", order=91, data_kind="reference",
                      capability="departments.read")

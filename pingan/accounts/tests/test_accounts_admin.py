@@ -103,3 +103,12 @@ def test_an_api_token_is_issued_audited_and_works(world, login, client):
     api.credentials(HTTP_AUTHORIZATION="Token wrong")
     bad = api.get("/api/v1/me/")
     assert bad.status_code == 401 and "令牌无效" in bad.json()["detail"]
+
+
+def test_the_home_page_shows_each_role_its_own_panels(world, login):
+    security = login(world.users["security_admin"]).get("/").content.decode()
+    assert "账号安全" in security and "今日审计" not in security and "我的辖区" in security
+    auditor = login(world.users["auditor"]).get("/").content.decode()
+    assert "今日审计" in auditor and "账号安全" not in auditor and "我的辖区" not in auditor
+    township = login(world.officer("a")).get("/").content.decode()
+    assert "我的辖区：河底镇" in township and "账号安全" not in township
