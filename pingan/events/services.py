@@ -428,6 +428,15 @@ def event_act(*, actor: Any, event: Event, action: str, data: dict[str, Any] | N
               photos: Iterable[Any] = ()) -> Event:
     """Take one workflow step on an event through the core engine (which checks the state, the role, the
     unit, required fields and reasons, locks the row, logs and audits), then keep the exact deadline."""
+    from .workflow import EVENT_KIND
+
+    try:
+        t = EVENT_KIND.transition(action)
+    except KeyError:
+        raise ValidationError(f"没有“{str(action)[:20]}”这个操作。") from None
+    if not actor.can(t.capability) or (t.allowed is not None and not t.allowed(actor, event)):
+        # The engine refuses and audits the denial; outside our transaction so the audit entry stays.
+        engine.transition(actor=actor, case=event, action=action, data={}, note="")
     data = dict(data or {})
     prepared = _prepare_photos(photos)
     if action == "feedback" and event.category.photo_required("feedback") and not prepared:

@@ -1,0 +1,32 @@
+/* Service worker of the report page: keeps the page and its assets so it opens without network. Reports
+   themselves are queued by offline.js in IndexedDB; this worker only serves the shell and, when the network
+   returns, asks open pages to send their queue. */
+var CACHE = "pingan-events-v1";
+var SHELL = ["/events/report/", "/static/pingan/pingan.css", "/static/events/offline.js", "/static/events/events.css"];
+
+self.addEventListener("install", function (e) {
+  e.waitUntil(caches.open(CACHE).then(function (c) { return c.addAll(SHELL); }).then(function () { return self.skipWaiting(); }));
+});
+self.addEventListener("activate", function (e) {
+  e.waitUntil(caches.keys().then(function (keys) {
+    return Promise.all(keys.filter(function (k) { return k !== CACHE; }).map(function (k) { return caches["delete"](k); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+self.addEventListener("fetch", function (e) {
+  var req = e.request;
+  if (req.method !== "GET") return;
+  var url = new URL(req.url);
+  if (url.origin !== location.origin) return;
+  var shell = SHELL.indexOf(url.pathname) !== -1;
+  if (!shell) return;
+  // Network first (fresh form and CSRF token), the cached copy when offline.
+  e.respondWith(fetch(req).then(function (res) {
+    if (res.ok) { var copy = res.clone(); caches.open(CACHE).then(function (c) { c.put(req, copy); }); }
+    return res;
+  })["catch"](function () { return caches.match(req); }));
+});
+self.addEventListener("sync", function (e) {
+  if (e.tag === "pingan-outbox") {
+    e.waitUntil(self.clients.matchAll().then(function (list) { list.forEach(function (c) { c.postMessage("flush"); }); }));
+  }
+});

@@ -1,0 +1,525 @@
+"""Grid-event pages: the phone report page, lists and the work queue, an event's page with its workflow
+steps, and the district's configuration (categories, dispatch rules, Open311 keys)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pingan.accounts.models import Department
+from pingan.core.models import Extension, Supervision, WorkflowAttachment
+from pingan.core.scoping import get_visible_or_404, scoped
+from pingan.core.services import validation_message
+from pingan.core.views import paginate, require_capability
+from pingan.core.workflow import engine
+from pingan.geo.choices import Level
+from pingan.geo.models import Node
+
+from . import selectors, services
+from .choices import EventState, Satisfaction, Source, Urgency
+from .forms import (CategoryFieldForm, CategoryForm, DispatchRuleForm, EvaluateForm, KeyForm, ReportForm,
+                    attributes_from, category_fields_data)
+from .models import Category, CategoryField, DispatchRule, Event, Open311Key
+from .workflow import EVENT_KIND, may_evaluate
+
+STATIC = Path(__file__).resolve().parent / "static" / "events"
+
+
+def _require_cases(request):
+    if not request.user.may_see_data_kind("case"):
+        raise PermissionDenied("您的角色不能查看事件。")
+
+
+def _errors(exc: ValidationError) -> dict[str, list[str]]:
+    return exc.message_dict if hasattr(exc, "message_dict") else {"__all__": exc.messages}
+
+
+# --- Reporting ---------------------------------------------------------------------------------------------
+@require_capability("events.report")
+@require_http_methods(["GET", "POST"])
+def report(request):
+    """The phone page. Without script it posts here; with script it posts to the API and, offline, keeps the
+    report in the browser (IndexedDB) until the network returns (static/events/offline.js)."""
+    user = request.user
+    form = ReportForm(request.POST or None, user=user)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.event_report(
+                    actor=user, category=data["category"], description=data["description"],
+                    jurisdiction=data.get("jurisdiction"), latitude=data["latitude"], longitude=data["longitude"],
+                    address=data["address"], urgency=data["urgency"], photos=request.FILES.getlist("photos"),
+                    attributes=attributes_from(request.POST, data["category"]),
+                    idempotency_key=data["idempotency_key"], source=Source.GRID)
+            except ValidationError as exc:
+                errors = _errors(exc)
+            else:
+                if result.created:
+                    messages.success(request, f"事件已上报，编号 {result.event.number}。")
+                else:
+                    messages.info(request, f"这条上报已经收到过（编号 {result.event.number}），没有重复登记。")
+                return redirect("events:detail", pk=result.event.pk)
+        else:
+            errors = {k: list(v) for k, v in form.errors.items()}
+    categories = list(form.fields["category"].queryset.select_related("parent").prefetch_related("fields")
+                      .order_by("parent__order", "parent__code", "order", "code"))
+    grids = list(form.fields["jurisdiction"].queryset)
+    default_grid = user.scope if user.scope_id and user.scope.level in services.REPORT_LEVELS else None
+    return render(request, "events/report.html", {
+        "form": form, "errors": errors, "groups": _group(categories), "grids": grids, "default_grid": default_grid,
+        "fields_data": category_fields_data(categories), "urgencies": Urgency.choices,
+        "posted": request.POST, "api_url": reverse("api:event-list"),
+    }, status=400 if errors else 200)
+
+
+def _group(categories):
+    groups: dict[str, list] = {}
+    for category in categories:
+        groups.setdefault(category.parent.name, []).append(category)
+    return list(groups.items())
+
+
+def service_worker(request):
+    """The offline service worker, served from /events/ so that it controls the report page."""
+    response = HttpResponse((STATIC / "sw.js").read_bytes(), content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/events/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+# --- Lists -------------------------------------------------------------------------------------------------
+LIST_PARAMS = ("q", "state", "category", "township", "overdue", "source", "from", "to")
+
+
+@login_required
+def event_list(request):
+    _require_cases(request)
+    user = request.user
+    qs = selectors.events_for(user)
+    params = {k: request.GET.get(k, "").strip() for k in LIST_PARAMS}
+    errors = []
+    if params["q"]:
+        qs = qs.filter(number__icontains=params["q"]) | qs.filter(description__icontains=params["q"])
+    if params["state"] in EventState.values:
+        qs = qs.filter(state=params["state"])
+    if params["category"]:
+        qs = qs.filter(category__code__startswith=params["category"][:10])
+    if params["township"]:
+        node = Node.objects.visible_to(user).filter(code=params["township"][:15]).first()
+        qs = qs.filter(jurisdiction__path__startswith=node.path) if node else qs.none()
+    if params["overdue"] == "1":
+        qs = qs.overdue()
+    if params["source"] in Source.values:
+        qs = qs.filter(source=params["source"])
+    for key, op in (("from", "gte"), ("to", "lte")):
+        if params[key]:
+            try:
+                day = dt.date.fromisoformat(params[key])
+            except ValueError:
+                errors.append(f"日期“{params[key][:20]}”格式不正确，应为 YYYY-MM-DD。")
+                continue
+            qs = qs.filter(**{f"reported_at__date__{op}": day})
+    page = paginate(request, qs.order_by("-reported_at", "-id"))
+    bulk = user.can("events.register")
+    return render(request, "events/list.html", {
+        "page": page, "params": params, "errors": errors, "states": EventState.choices, "sources": Source.choices,
+        "categories": Category.objects.visible_to(user).filter(parent__isnull=True).order_by("code"),
+        "townships": Node.objects.visible_to(user).filter(level=Level.TOWNSHIP).order_by("code"),
+        "bulk": bulk, "departments": Department.objects.visible_to(user).filter(is_active=True) if bulk else [],
+    }, status=400 if errors else 200)
+
+
+@login_required
+def queue(request):
+    _require_cases(request)
+    tab = request.GET.get("tab", "mine")
+    if tab not in selectors.QUEUE_TABS:
+        tab = "mine"
+    counts = selectors.queue_counts(request.user)
+    page = paginate(request, selectors.queue(request.user, tab))
+    return render(request, "events/queue.html", {"page": page, "tab": tab, "tabs": selectors.QUEUE_TABS,
+                                                 "counts": counts})
+
+
+@require_capability("events.register")
+@require_POST
+def bulk_dispatch(request):
+    user = request.user
+    ids = [i for i in request.POST.getlist("events") if i.isdigit()][:500]
+    events = list(Event.objects.visible_to(user).filter(pk__in=ids).select_related("category", "jurisdiction"))
+    department = township = None
+    try:
+        if request.POST.get("department"):
+            department = get_visible_or_404(Department, user, pk=request.POST["department"])
+        if request.POST.get("township"):
+            township = get_visible_or_404(Node.objects.filter(level=Level.TOWNSHIP), user, pk=request.POST["township"])
+    except Http404:
+        messages.error(request, "所选承办单位不存在或不在您的管辖范围内。")
+        return redirect("events:list")
+    if len(events) != len(set(ids)):
+        messages.error(request, "所选事件中有不存在或不在您管辖范围内的，未派遣。")
+        return redirect("events:list")
+    try:
+        services.event_dispatch_bulk(actor=user, events=events, department=department, township=township)
+    except ValidationError as exc:
+        messages.error(request, validation_message(exc))
+        response = redirect("events:list")
+        response.status_code = 303
+        return response
+    messages.success(request, f"已派遣 {len(events)} 件事件。")
+    return redirect("events:list")
+
+
+# --- One event ---------------------------------------------------------------------------------------------
+def _event_or_404(request, pk):
+    return get_visible_or_404(
+        Event.objects.select_related("category", "category__parent", "jurisdiction", "jurisdiction__parent",
+                                     "assigned_department", "assigned_township", "reporter", "duplicate_of"),
+        request.user, pk=pk)
+
+
+@login_required
+@scoped(Event)
+def detail(request, pk: int, errors: dict | None = None, status: int = 200):
+    _require_cases(request)
+    user = request.user
+    event = _event_or_404(request, pk)
+    actions = engine.allowed_actions(user, event)
+    names = {t.name for t in actions}
+    log = list(engine.case_log(event))
+    for row in log:
+        row.from_label = EVENT_KIND.state_label(row.from_state) if row.from_state else ""
+        row.to_label = EVENT_KIND.state_label(row.to_state) if row.to_state else ""
+    supervisions = list(engine.case_supervisions(event))
+    extensions = list(engine.case_extensions(event))
+    plan = services.dispatch_plan(event) if "dispatch" in names else None
+    context = {
+        "event": event, "kind": EVENT_KIND, "actions": actions, "names": names, "log": log,
+        "supervisions": supervisions, "extensions": extensions, "errors": errors or {},
+        "overdue": Event.objects.filter(pk=event.pk).overdue().exists(),
+        "plan": plan,
+        "departments": Department.objects.visible_to(user).filter(is_active=True) if plan is not None else [],
+        "townships": Node.objects.visible_to(user).filter(level=Level.TOWNSHIP) if plan is not None else [],
+        "suggestions": services.duplicate_candidates(event, user) if "duplicate" in names else [],
+        "may_supervise": engine.may_supervise(user, event),
+        "may_handle": engine.may_handle(user, event),
+        "approvable": [x for x in extensions if x.status == Extension.Status.PENDING
+                       and engine.may_approve_extension(user, x, event)],
+        "open_supervisions": [s for s in supervisions if s.status == Supervision.Status.OPEN],
+        "may_evaluate": event.state == EventState.CLOSED and user.can("events.evaluate") and may_evaluate(user, event),
+        "satisfactions": Satisfaction.choices, "urgencies": Urgency.choices,
+        "attributes": _attribute_rows(event),
+        "show_reporter": event.source in (Source.PUBLIC, Source.OPEN311) and user.can("events.register"),
+    }
+    return render(request, "events/detail.html", context, status=status)
+
+
+def _attribute_rows(event: Event):
+    fields = {f.code: f for f in event.category.fields.all()}
+    rows = []
+    for code, value in (event.attributes or {}).items():
+        field = fields.get(code)
+        names = {v["key"]: v["name"] for v in (field.values if field else [])}
+        shown = "、".join(names.get(v, v) for v in value) if isinstance(value, list) else names.get(value, value)
+        rows.append((field.label if field else code, shown))
+    return rows
+
+
+@require_capability("data.write")
+@require_POST
+@scoped(Event)
+def act(request, pk: int):
+    """One workflow step from the event page."""
+    user = request.user
+    event = _event_or_404(request, pk)
+    action = request.POST.get("action", "")
+    data = {}
+    try:
+        if action == "register" and request.POST.get("urgency"):
+            data["urgency"] = request.POST["urgency"]
+        elif action == "dispatch":
+            if request.POST.get("department"):
+                data["assigned_department"] = _pick(Department.objects.filter(is_active=True), user,
+                                                    request.POST["department"], "assigned_department", "承办部门")
+            if request.POST.get("township"):
+                data["assigned_township"] = _pick(Node.objects.filter(level=Level.TOWNSHIP), user,
+                                                  request.POST["township"], "assigned_township", "承办乡镇")
+        elif action == "duplicate":
+            number = request.POST.get("duplicate_of", "").strip()
+            original = Event.objects.visible_to(user).filter(number=number).first() if number else None
+            if number and original is None:
+                raise ValidationError({"duplicate_of": f"找不到编号为“{number[:40]}”的事件。"})
+            data["duplicate_of"] = original
+        elif action == "feedback":
+            data["handling_result"] = request.POST.get("handling_result", "")
+        elif action == "close":
+            data["check_note"] = request.POST.get("check_note", "")
+        services.event_act(actor=user, event=event, action=action, data=data, note=request.POST.get("note", ""),
+                           photos=request.FILES.getlist("photos"))
+    except ValidationError as exc:
+        return _detail_error(request, pk, exc)
+    label = EVENT_KIND.transition(action).label
+    messages.success(request, f"已{label}。")
+    return redirect("events:detail", pk=event.pk)
+
+
+def _detail_error(request, pk, exc):
+    return detail(request, pk=pk, errors=_errors(exc), status=400)
+
+
+def _pick(qs, user, value, field, label):
+    if not str(value).isdigit():
+        raise ValidationError({field: f"{label}无效。"})
+    obj = qs.visible_to(user).filter(pk=int(value)).first()
+    if obj is None:
+        raise ValidationError({field: f"所选{label}不存在或不在您的管辖范围内。"})
+    return obj
+
+
+def _parse_date(value: str, field: str):
+    from pingan.events.intake import normalize
+
+    text = normalize(value)
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError({field: f"日期“{text[:20]}”格式不正确，应为 YYYY-MM-DD。"}) from None
+
+
+@require_capability("events.supervise")
+@require_POST
+@scoped(Event)
+def supervise(request, pk: int):
+    event = _event_or_404(request, pk)
+    try:
+        services.event_supervise(actor=request.user, event=event, note=request.POST.get("note", ""),
+                                 due_on=_parse_date(request.POST.get("due_on", ""), "due_on"))
+    except ValidationError as exc:
+        return _detail_error(request, pk, exc)
+    messages.success(request, "已督办。")
+    return redirect("events:detail", pk=event.pk)
+
+
+@login_required
+@require_POST
+@scoped(Event)
+def supervision_reply(request, pk: int):
+    event = _event_or_404(request, pk)
+    supervision = Supervision.objects.visible_to(request.user).filter(
+        case_type="events.event", case_id=event.pk, pk=request.POST.get("supervision") or 0).first() \
+        if str(request.POST.get("supervision", "")).isdigit() else None
+    if supervision is None:
+        raise Http404("督办记录不存在。")
+    try:
+        services.event_supervision_reply(actor=request.user, event=event, supervision=supervision,
+                                         reply=request.POST.get("reply", ""))
+    except ValidationError as exc:
+        return _detail_error(request, pk, exc)
+    messages.success(request, "督办已反馈。")
+    return redirect("events:detail", pk=event.pk)
+
+
+@login_required
+@require_POST
+@scoped(Event)
+def extension(request, pk: int):
+    """Request an extension (handler) or decide one (the level above)."""
+    event = _event_or_404(request, pk)
+    try:
+        if request.POST.get("extension"):
+            ext = Extension.objects.visible_to(request.user).filter(
+                case_type="events.event", case_id=event.pk, pk=request.POST["extension"]).first() \
+                if request.POST["extension"].isdigit() else None
+            if ext is None:
+                raise Http404("延期申请不存在。")
+            approve = request.POST.get("decision") == "approve"
+            services.event_extension_decide(actor=request.user, event=event, extension=ext, approve=approve,
+                                            note=request.POST.get("note", ""))
+            messages.success(request, "已批准延期。" if approve else "已不批准延期。")
+        else:
+            new = _parse_date(request.POST.get("new_deadline", ""), "new_deadline")
+            services.event_extension_request(actor=request.user, event=event, new_deadline=new,
+                                             reason=request.POST.get("reason", ""))
+            messages.success(request, "延期申请已提交，等待审批。")
+    except ValidationError as exc:
+        return _detail_error(request, pk, exc)
+    return redirect("events:detail", pk=event.pk)
+
+
+@require_capability("events.evaluate")
+@require_POST
+@scoped(Event)
+def evaluate(request, pk: int):
+    event = _event_or_404(request, pk)
+    form = EvaluateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"satisfaction": "请选择满意、基本满意或不满意。"})
+        services.event_evaluate(actor=request.user, event=event, satisfaction=form.cleaned_data["satisfaction"],
+                                note=form.cleaned_data["evaluation_note"])
+    except ValidationError as exc:
+        return _detail_error(request, pk, exc)
+    messages.success(request, "评价已保存。")
+    return redirect("events:detail", pk=event.pk)
+
+
+@login_required
+@scoped(Event)
+def photo(request, pk: int):
+    """A photo of an event the user may see (report photos included for the handling department)."""
+    _require_cases(request)
+    event = _event_or_404(request, pk)
+    ident = request.GET.get("id", "")
+    attachment = WorkflowAttachment.objects.filter(case_type="events.event", case_id=event.pk,
+                                                   pk=int(ident) if ident.isdigit() else 0).first()
+    if attachment is None:
+        raise Http404("照片不存在。")
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("照片文件已不存在。") from None
+    response = FileResponse(handle, content_type=attachment.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- Configuration -----------------------------------------------------------------------------------------
+@require_capability("events.configure")
+def category_list(request):
+    categories = Category.objects.visible_to(request.user).select_related("parent").annotate(
+        field_count=Count("fields")).order_by("code")
+    rules = DispatchRule.objects.visible_to(request.user).select_related(
+        "category", "jurisdiction", "department", "township").order_by("category__code", "jurisdiction__path")
+    return render(request, "events/category_list.html", {"categories": categories, "rules": rules})
+
+
+@require_capability("events.configure")
+@require_http_methods(["GET", "POST"])
+@scoped(Category)
+def category_edit(request, pk: int | None = None):
+    instance = get_visible_or_404(Category, request.user, pk=pk) if pk else None
+    form = CategoryForm(request.POST or None, instance=instance, user=request.user)
+    field_form = CategoryFieldForm()
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        try:
+            category = services.category_save(actor=request.user, data=data,
+                                              instance=get_visible_or_404(Category, request.user, pk=pk) if pk else None)
+        except ValidationError as exc:
+            for field, msgs in _errors(exc).items():
+                form.add_error(field if field in form.fields else None, msgs)
+        else:
+            messages.success(request, f"类别“{category.name}”已保存。")
+            return redirect("events:category_edit", pk=category.pk)
+    fields = list(instance.fields.all()) if instance else []
+    return render(request, "events/category_form.html", {"form": form, "instance": instance, "fields": fields,
+                                                         "field_form": field_form},
+                  status=400 if form.errors else 200)
+
+
+@require_capability("events.configure")
+@require_POST
+@scoped(Category)
+def category_field_add(request, pk: int):
+    category = get_visible_or_404(Category, request.user, pk=pk)
+    form = CategoryFieldForm(request.POST)
+    if form.is_valid():
+        data = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        data["values"] = services.parse_value_lines(form.cleaned_data["value_lines"])
+        try:
+            services.category_field_save(actor=request.user, category=category, data=data)
+        except ValidationError as exc:
+            messages.error(request, validation_message(exc))
+            return _category_form_error(request, category, form)
+        messages.success(request, "字段已添加。")
+        return redirect("events:category_edit", pk=category.pk)
+    return _category_form_error(request, category, form)
+
+
+def _category_form_error(request, category, field_form):
+    form = CategoryForm(instance=category, user=request.user)
+    return render(request, "events/category_form.html", {"form": form, "instance": category,
+                                                         "fields": list(category.fields.all()),
+                                                         "field_form": field_form}, status=400)
+
+
+@require_capability("events.configure")
+@require_POST
+@scoped(CategoryField)
+def category_field_delete(request, pk: int):
+    field = get_visible_or_404(CategoryField.objects.select_related("category"), request.user, pk=pk)
+    category = field.category
+    services.category_field_delete(actor=request.user, field=field)
+    messages.success(request, "字段已删除。")
+    return redirect("events:category_edit", pk=category.pk)
+
+
+@require_capability("events.configure")
+@require_http_methods(["GET", "POST"])
+@scoped(DispatchRule)
+def rule_edit(request, pk: int | None = None):
+    instance = get_visible_or_404(DispatchRule, request.user, pk=pk) if pk else None
+    form = DispatchRuleForm(request.POST or None, instance=instance, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        try:
+            services.dispatch_rule_save(actor=request.user, data=data,
+                                        instance=get_visible_or_404(DispatchRule, request.user, pk=pk) if pk else None)
+        except ValidationError as exc:
+            for field, msgs in _errors(exc).items():
+                form.add_error(field if field in form.fields else None, msgs)
+        else:
+            messages.success(request, "派遣规则已保存。")
+            return redirect("events:category_list")
+    return render(request, "events/rule_form.html", {"form": form, "instance": instance},
+                  status=400 if form.errors else 200)
+
+
+@require_capability("events.configure")
+@require_POST
+@scoped(DispatchRule)
+def rule_delete(request, pk: int):
+    rule = get_visible_or_404(DispatchRule, request.user, pk=pk)
+    services.dispatch_rule_delete(actor=request.user, rule=rule)
+    messages.success(request, "派遣规则已删除。")
+    return redirect("events:category_list")
+
+
+@require_capability("events.keys")
+@require_http_methods(["GET", "POST"])
+def key_list(request):
+    form = KeyForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.open311_key_issue(actor=request.user, name=form.cleaned_data["name"],
+                                                channel=form.cleaned_data["channel"])
+        except ValidationError as exc:
+            form.add_error(None, validation_message(exc))
+        else:
+            form = KeyForm()
+    keys = Open311Key.objects.visible_to(request.user).select_related("created_by").order_by("-is_active", "name")
+    return render(request, "events/keys.html", {"form": form, "keys": keys, "issued": issued},
+                  status=400 if form.errors else 200)
+
+
+@require_capability("events.keys")
+@require_POST
+@scoped(Open311Key)
+def key_revoke(request, pk: int):
+    key = get_visible_or_404(Open311Key, request.user, pk=pk)
+    services.open311_key_revoke(actor=request.user, key=key)
+    messages.success(request, f"密钥“{key.name}”已停用。")
+    return redirect("events:key_list")
