@@ -1,10 +1,14 @@
 """Fixtures for every app: the two-township world, personas as logged-in clients, the API client."""
-import pytest
-from django.conf import settings
-from django.core.cache import cache
-from rest_framework.test import APIClient
+import os
 
-from pingan.core.testing import build_world
+# Read by core/dbtriggers.py: the SQLite audit triggers are installed per test (Django flushes SQLite with DELETE).
+os.environ["PINGAN_TESTING"] = "1"
+
+import pytest  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from rest_framework.test import APIClient  # noqa: E402
+
+from pingan.core.testing import build_world  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

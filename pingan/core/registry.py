@@ -44,7 +44,7 @@ def nav_items(user: Any) -> list[NavItem]:
 
 
 def home_panel(order: int = 50):
-    """Register `func(request) -> {"title", "rows": [(label, value, url)], "url"} | None` for the home page."""
+    """Register `func(request) -> {"title", "url", "rows": [(label, value, url)], "links": [(text, url)], "empty": str} | None` for the home page."""
     def decorator(func: Callable[[Any], dict | None]):
         _HOME_PANELS.append((order, func))
         _HOME_PANELS.sort(key=lambda pair: pair[0])
@@ -57,6 +57,9 @@ def home_panels(request: Any) -> list[dict]:
     for _order, func in _HOME_PANELS:
         panel = func(request)
         if panel:
+            # "items" would shadow dict.items in templates; accept it and hand the template "links".
+            panel = dict(panel)
+            panel["links"] = panel.pop("items", None) or panel.get("links") or []
             panels.append(panel)
     return panels
 
