@@ -68,7 +68,7 @@ class ReportForm(forms.Form):
     latitude = forms.CharField(label="纬度", required=False, max_length=30)
     longitude = forms.CharField(label="经度", required=False, max_length=30)
     address = forms.CharField(label="具体位置", required=False, max_length=400)
-    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL,
+    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL, required=False,
                                 error_messages={"invalid_choice": "紧急程度无效。"})
     idempotency_key = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
@@ -97,6 +97,16 @@ class LookupForm(forms.Form):
 class EvaluateForm(forms.Form):
     satisfaction = forms.ChoiceField(label="评价", choices=Satisfaction.choices)
     evaluation_note = forms.CharField(label="评价意见", required=False, max_length=600)
+
+
+def labelled_errors(form) -> dict[str, list[str]]:
+    """Form errors with the field's label in front, so a message never leaves the reader guessing."""
+    result = {}
+    for name, messages in form.errors.items():
+        field = form.fields.get(name)
+        result[name] = [f"{field.label}：{m}" if field is not None and field.label and not m.startswith("请") else m
+                        for m in messages]
+    return result
 
 
 def attributes_from(data, category: Category | None) -> dict:

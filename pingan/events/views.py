@@ -26,7 +26,7 @@ from pingan.geo.models import Node
 from . import selectors, services
 from .choices import EventState, Satisfaction, Source, Urgency
 from .forms import (CategoryFieldForm, CategoryForm, DispatchRuleForm, EvaluateForm, KeyForm, ReportForm,
-                    attributes_from, category_fields_data)
+                    attributes_from, category_fields_data, labelled_errors)
 from .models import Category, CategoryField, DispatchRule, Event, Open311Key
 from .workflow import EVENT_KIND, may_evaluate
 
@@ -58,7 +58,7 @@ def report(request):
                 result = services.event_report(
                     actor=user, category=data["category"], description=data["description"],
                     jurisdiction=data.get("jurisdiction"), latitude=data["latitude"], longitude=data["longitude"],
-                    address=data["address"], urgency=data["urgency"], photos=request.FILES.getlist("photos"),
+                    address=data["address"], urgency=data["urgency"] or "normal", photos=request.FILES.getlist("photos"),
                     attributes=attributes_from(request.POST, data["category"]),
                     idempotency_key=data["idempotency_key"], source=Source.GRID)
             except ValidationError as exc:
@@ -70,7 +70,7 @@ def report(request):
                     messages.info(request, f"这条上报已经收到过（编号 {result.event.number}），没有重复登记。")
                 return redirect("events:detail", pk=result.event.pk)
         else:
-            errors = {k: list(v) for k, v in form.errors.items()}
+            errors = labelled_errors(form)
     categories = list(form.fields["category"].queryset.select_related("parent").prefetch_related("fields")
                       .order_by("parent__order", "parent__code", "order", "code"))
     grids = list(form.fields["jurisdiction"].queryset)

@@ -146,30 +146,6 @@
     });
   }
 
-  // The chosen category's extra fields.
-  var defs = JSON.parse((document.getElementById("category-fields") || {}).textContent || "{}");
-  var select = document.getElementById("id_category"), extra = document.getElementById("extra-fields");
-  function drawFields() {
-    extra.innerHTML = "";
-    var def = defs[select.value];
-    document.getElementById("photo-hint").textContent = def && def.photo ? "按区里的规定，此类事件需要附照片。" : "照片会自动压缩；不要求必须拍照。";
-    if (!def) return;
-    def.fields.forEach(function (f) {
-      var row = document.createElement("div"); row.className = "form-row";
-      var label = document.createElement("label"); label.textContent = f.label + (f.required ? "" : "（选填）");
-      var input;
-      if (f.type === "singlevaluelist" || f.type === "multivaluelist") {
-        input = document.createElement("select");
-        if (f.type === "multivaluelist") input.multiple = true; else input.appendChild(new Option("请选择", ""));
-        f.values.forEach(function (v) { input.appendChild(new Option(v.name, v.key)); });
-      } else if (f.type === "text") { input = document.createElement("textarea"); input.rows = 2; }
-      else { input = document.createElement("input"); input.type = f.type === "number" ? "number" : (f.type === "datetime" ? "datetime-local" : "text"); }
-      input.name = "attribute[" + f.code + "]";
-      label.appendChild(input); row.appendChild(label); extra.appendChild(row);
-    });
-  }
-  select.addEventListener("change", drawFields); drawFields();
-
   window.addEventListener("online", function () { show("网络已恢复，正在发送离线保存的上报…", "success"); flush(); });
   window.addEventListener("offline", function () { show("当前没有网络：可以继续填写，上报会保存在本机。"); });
   if ("serviceWorker" in navigator) {

@@ -2,7 +2,7 @@
    themselves are queued by offline.js in IndexedDB; this worker only serves the shell and, when the network
    returns, asks open pages to send their queue. */
 var CACHE = "pingan-events-v1";
-var SHELL = ["/events/report/", "/static/pingan/pingan.css", "/static/events/offline.js", "/static/events/events.css"];
+var SHELL = ["/events/report/", "/static/pingan/pingan.css", "/static/events/offline.js", "/static/events/fields.js", "/static/events/events.css"];
 
 self.addEventListener("install", function (e) {
   e.waitUntil(caches.open(CACHE).then(function (c) { return c.addAll(SHELL); }).then(function () { return self.skipWaiting(); }));
