@@ -60,3 +60,14 @@ class UserForm(forms.ModelForm):
         self.fields["role"].choices = Role.choices
         if self.instance.pk:
             self.fields["username"].disabled = True
+
+
+class DepartmentForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["jurisdiction", "name", "category", "phone", "is_active"]
+        labels = {"jurisdiction": "所属辖区"}
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = Node.objects.visible_to(actor).filter(level__in=["county", "township"])

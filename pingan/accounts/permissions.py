@@ -26,6 +26,9 @@ CAPABILITIES: dict[str, set[str]] = {
     "accounts.manage": {Role.SECURITY_ADMIN},
     "audit.read_log": {Role.AUDITOR},
     "departments.read": ALL_WORKING | {Role.SECURITY_ADMIN},
+    "departments.manage": {Role.DISTRICT_ADMIN},
+    # Grids and their staff: the district and the township office keep them current.
+    "geo.manage_grids": {Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER},
     # Writing case data: everybody who works cases; leaders read only.
     "data.write": ALL_WORKING - {Role.LEADER},
     "api.token": ALL_WORKING | {Role.AUDITOR},

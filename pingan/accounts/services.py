@@ -166,3 +166,29 @@ def token_issue(*, actor: User) -> Token:
 def permission_denied_recorded(*, user: Any, path: str) -> None:
     audit.record(actor=user, action="permission_denied", outcome="failure", object_repr=path[:200],
                  detail="访问被拒绝")
+
+
+DEPARTMENT_FIELDS = ("name", "category", "phone", "is_active", "jurisdiction")
+
+
+@transaction.atomic
+def department_save(*, actor: Any, data: dict[str, Any], instance: Department | None = None) -> Department:
+    """Create or update a department (data, not code); the district keeps the list."""
+    if actor is not None and not actor.can("departments.manage"):
+        raise PermissionDenied("只有区综治中心管理员可以维护部门。")
+    node = data.get("jurisdiction") or (instance.jurisdiction if instance else None)
+    if node is None or node.level not in ("county", "township"):
+        raise ValidationError({"jurisdiction": "部门只能设在县(区)或乡镇(街道)一级。"})
+    if actor is not None and not node.path.startswith(actor.scope_path or "\0"):
+        raise ValidationError({"jurisdiction": "所选辖区不在您的管辖范围内。"})
+    duplicate = Department.objects.filter(jurisdiction=node, name=data.get("name", instance.name if instance else ""))
+    if instance is not None:
+        duplicate = duplicate.exclude(pk=instance.pk)
+    if duplicate.exists():
+        raise ValidationError({"name": "同一辖区内已有同名部门。"})
+    if instance is None:
+        from pingan.core.services import model_create
+
+        return model_create(actor=actor, model=Department, action="department.create", data=data)
+    model_update(actor=actor, instance=instance, data=data, action="department.update", fields=DEPARTMENT_FIELDS)
+    return instance

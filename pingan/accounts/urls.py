@@ -15,5 +15,7 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
     path("departments/", views.department_list, name="department_list"),
+    path("departments/new/", views.department_edit, name="department_create"),
     path("departments/<int:pk>/", views.department_detail, name="department_detail"),
+    path("departments/<int:pk>/edit/", views.department_edit, name="department_edit"),
 ]

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,7 +15,7 @@ from pingan.core.scoping import get_visible_or_404, scoped
 from pingan.core.views import paginate, require_capability
 
 from . import services
-from .forms import LoginForm, PinganPasswordChangeForm, UserForm
+from .forms import DepartmentForm, LoginForm, PinganPasswordChangeForm, UserForm
 from .models import Department, User
 
 
@@ -143,7 +144,8 @@ def user_unlock(request, pk: int):
 @require_capability("departments.read")
 def department_list(request):
     qs = Department.objects.visible_to(request.user).select_related("jurisdiction")
-    return render(request, "accounts/department_list.html", {"page": paginate(request, qs)})
+    return render(request, "accounts/department_list.html", {"page": paginate(request, qs),
+                                                             "can_manage": request.user.can("departments.manage")})
 
 
 @require_capability("departments.read")
@@ -151,4 +153,27 @@ def department_list(request):
 def department_detail(request, pk: int):
     department = get_visible_or_404(Department.objects.select_related("jurisdiction"), request.user, pk=pk)
     staff = department.users.filter(is_active=True).order_by("username")
-    return render(request, "accounts/department_detail.html", {"department": department, "staff": staff})
+    return render(request, "accounts/department_detail.html", {"department": department, "staff": staff,
+                                                               "can_manage": request.user.can("departments.manage")})
+
+
+@require_capability("departments.manage")
+@require_http_methods(["GET", "POST"])
+@scoped(Department)
+def department_edit(request, pk: int | None = None):
+    instance = get_visible_or_404(Department, request.user, pk=pk) if pk else None
+    if instance is not None and not instance.jurisdiction.path.startswith(request.user.scope_path):
+        raise Http404("您要找的记录不存在，或不在您的管辖范围内。")
+    form = DepartmentForm(request.POST if request.method == "POST" else None, instance=instance, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        try:
+            department = services.department_save(actor=request.user, data=data, instance=instance)
+        except ValidationError as exc:
+            for field, errs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            messages.success(request, f"部门“{department.name}”已保存。")
+            return redirect("accounts:department_detail", pk=department.pk)
+    return render(request, "accounts/department_form.html", {"form": form, "instance": instance},
+                  status=400 if form.errors else 200)

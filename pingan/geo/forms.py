@@ -26,3 +26,24 @@ class LiaisonPointForm(forms.ModelForm):
 
 class PilotForm(forms.Form):
     is_pilot = forms.BooleanField(label="试点", required=False)
+
+
+class GridForm(forms.Form):
+    name = forms.CharField(label="网格名称", max_length=100)
+
+
+class GridStaffForm(forms.Form):
+    """网格长 and 网格员 are chosen from the accounts of the village and its grids."""
+
+    grid_leader = forms.ModelChoiceField(label="网格长", queryset=None)
+    grid_worker = forms.ModelChoiceField(label="网格员", queryset=None, required=False,
+                                         help_text="一人网格可留空，网格员即网格长。")
+
+    def __init__(self, *args, grid=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        staff = get_user_model().objects.filter(scope__path__startswith=grid.parent.path, is_active=True) \
+            .select_related("scope").order_by("scope__path", "username")
+        self.fields["grid_leader"].queryset = staff
+        self.fields["grid_worker"].queryset = staff

@@ -203,9 +203,20 @@ def node_set_location(*, actor: Any, node: Node, latitude: Any, longitude: Any) 
     return node
 
 
+def next_grid_code(village: Node) -> str:
+    """The next free grid code under a village (village code + 001, 002, …)."""
+    used = {int(c[-3:]) for c in Node.objects.filter(parent=village, level=Level.GRID).values_list("code", flat=True)}
+    number = next(i for i in range(1, 1000) if i not in used)
+    return f"{village.code}{number:03d}"
+
+
 @transaction.atomic
 def grid_create(*, actor: Any, village: Node, code: str, name: str, leader: Any = None, worker: Any = None) -> Node:
     """Add a grid under a village: its code is the village code plus three digits."""
+    if actor is not None and not actor.can("geo.manage_grids"):
+        raise PermissionDenied("您的角色不能维护网格。")
+    if not name.strip():
+        raise ValidationError({"name": "网格名称不能为空。"})
     if village.level not in (Level.VILLAGE, Level.COMMUNITY):
         raise ValidationError({"parent": "网格只能建在村(社区)下。"})
     if len(code) != 15 or not code.isdigit() or not code.startswith(village.code):
@@ -221,6 +232,14 @@ def grid_create(*, actor: Any, village: Node, code: str, name: str, leader: Any 
 
 @transaction.atomic
 def grid_assign_staff(*, actor: Any, grid: Node, leader: Any, worker: Any) -> Node:
+    """Set a grid's 网格长 and 网格员: accounts of the grid's own village."""
+    if actor is not None and not actor.can("geo.manage_grids"):
+        raise PermissionDenied("您的角色不能维护网格。")
+    if grid.level != Level.GRID:
+        raise ValidationError({"grid": "只能为网格指定网格长和网格员。"})
+    for person in (leader, worker):
+        if person is not None and not (person.scope_path or "").startswith(grid.parent.path):
+            raise ValidationError({"grid_worker": f"{person} 不属于{grid.parent.name}，不能担任该网格的网格长或网格员。"})
     model_update(actor=actor, instance=grid, data={"grid_leader": leader, "grid_worker": worker or leader},
                  action="jurisdiction.assign_staff")
     return grid

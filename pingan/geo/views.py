@@ -13,7 +13,7 @@ from pingan.core.views import paginate, require_capability
 
 from . import selectors, services
 from .choices import Level
-from .forms import LiaisonPointForm, PilotForm
+from .forms import GridForm, GridStaffForm, LiaisonPointForm, PilotForm
 from .models import LiaisonPoint, Node
 
 
@@ -47,6 +47,7 @@ def node_detail(request, code: str):
         "node": node, "ancestors": ancestors, "children": children, "grids": [g for g in grids if g.level == Level.GRID],
         "staff": staff, "points": points, "counts": counts,
         "can_edit_pilot": request.user.can("geo.edit_pilot") and node.level in (Level.TOWNSHIP, Level.VILLAGE, Level.COMMUNITY),
+        "can_manage_grids": request.user.can("geo.manage_grids"),
     })
 
 
@@ -114,3 +115,41 @@ def liaison_edit(request, pk: int | None = None):
     # A fresh ModelForm instance was mutated by validation; reload for the template title.
     return render(request, "geo/liaison_form.html", {"form": form, "instance": instance},
                   status=400 if form.errors else 200)
+
+
+@require_capability("geo.manage_grids")
+@require_POST
+@scoped(Node, code="code")
+def grid_add(request, code: str):
+    village = get_visible_or_404(Node, request.user, code=code)
+    form = GridForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写网格名称。")
+        return redirect("geo:node", code=village.code)
+    try:
+        grid = services.grid_create(actor=request.user, village=village, code=services.next_grid_code(village),
+                                    name=form.cleaned_data["name"])
+    except ValidationError as exc:
+        messages.error(request, validation_message(exc))
+        return redirect("geo:node", code=village.code)
+    messages.success(request, f"已新增网格“{grid.name}”（{grid.code}），请指定网格长和网格员。")
+    return redirect("geo:grid_staff", code=grid.code)
+
+
+@require_capability("geo.manage_grids")
+@require_http_methods(["GET", "POST"])
+@scoped(Node, code="code")
+def grid_staff(request, code: str):
+    grid = get_visible_or_404(Node.objects.select_related("parent"), request.user, code=code, level=Level.GRID)
+    initial = {"grid_leader": grid.grid_leader_id, "grid_worker": grid.grid_worker_id}
+    form = GridStaffForm(request.POST if request.method == "POST" else None, grid=grid, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grid_assign_staff(actor=request.user, grid=grid, leader=form.cleaned_data["grid_leader"],
+                                       worker=form.cleaned_data["grid_worker"])
+        except ValidationError as exc:
+            form.add_error(None, validation_message(exc))
+        else:
+            messages.success(request, f"{grid.name}的人员已更新。")
+            return redirect("geo:node", code=grid.code)
+    return render(request, "geo/grid_staff.html", {"grid": grid, "form": form}, status=400 if form.errors else 200)
