@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from pingan.accounts.models import Department
 from pingan.core.ledgers import (
-    ChoiceColumn, DateColumn, LedgerSpec, LinkedNameColumn, PlaceColumn, TextColumn, register,
+    ChoiceColumn, DateColumn, LedgerSpec, LinkedNameColumn, PlaceColumn, TextColumn, bulk_insert, register,
 )
 from pingan.core.models_workflow import TransitionLog
 from pingan.core.services import model_update
@@ -99,7 +99,7 @@ class HazardLedger(LedgerSpec):
         return fields
 
     def after_create(self, instances: list[Hazard], ctx) -> None:
-        TransitionLog.objects.bulk_create([_log(h, "", ctx.user) for h in instances], batch_size=self.batch_size)
+        bulk_insert(TransitionLog, [_log(h, "", ctx.user) for h in instances])
 
     def update(self, instance: Hazard, fields: dict[str, Any], ctx) -> dict[str, list[Any]]:
         before = instance.state

@@ -12,4 +12,4 @@ from .export import export_ledger, export_rows  # noqa: F401
 from .places import PlaceIndex  # noqa: F401
 from .readers import LedgerFileError  # noqa: F401
 from .registry import UnknownLedger, all_specs, autodiscover, get, register  # noqa: F401
-from .spec import LedgerSpec, bulk_audit  # noqa: F401
+from .spec import LedgerSpec, bulk_audit, bulk_insert  # noqa: F401

@@ -258,7 +258,7 @@ def _split_existing(spec: LedgerSpec, good: list, ctx: LedgerContext, result: Im
             if instance is None:
                 kept.append((number, fields, cells, None, None))
                 continue
-            if scope and not spec.scope_path_of(instance).startswith(scope):
+            if scope and not spec.scope_path_of(instance, ctx).startswith(scope):
                 key = spec.key_of(fields)
                 result.problems.append(CellProblem(number, spec.key_columns[0].header, _shown(key[0]),
                                                    "该编号已被您管辖范围以外的记录使用"))

@@ -99,13 +99,17 @@ class LedgerSpec:
                 result[key] = obj
         return result
 
-    def scope_path_of(self, instance: Any) -> str:
-        return audit.object_scope_path(instance)
+    def scope_path_of(self, instance: Any, ctx: "LedgerContext") -> str:
+        """The jurisdiction path of an existing record, from the in-memory tree (no query per row)."""
+        lookup = getattr(self.model, "scope_path_lookup", "jurisdiction__path")
+        attname = lookup.split("__")[0] + "_id"
+        node = ctx.places.by_id.get(getattr(instance, attname, None))
+        return node.path if node is not None else audit.object_scope_path(instance)
 
     def create_batch(self, rows: list[dict[str, Any]], ctx: "LedgerContext") -> list[Any]:
         """Create new records in bulk and audit each one (an import is a service: one entry per record)."""
         instances = [self.model(**fields) for fields in rows]
-        self.model.objects.bulk_create(instances, batch_size=self.batch_size)
+        bulk_insert(self.model, instances)
         self.after_create(instances, ctx)
         bulk_audit(actor=ctx.user, action=self.audit_action, instances=instances, created=True,
                    scope_paths=[ctx.path_of_row(fields) for fields in rows])
@@ -149,7 +153,37 @@ def bulk_audit(*, actor: Any, action: str, instances: Iterable[Any], created: bo
             changes=audit.jsonable(change), outcome=AuditEntry.Outcome.SUCCESS,
             detail="台账导入" if created else "台账导入更新",
         ))
-    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    bulk_insert(AuditEntry, entries)
+
+
+def bulk_insert(model: type[models.Model], instances: list[Any]) -> None:
+    """Insert new rows and set their primary keys. On PostgreSQL: ids from the sequence, then one COPY
+    (several times faster than INSERT for large imports); elsewhere bulk_create, which returns the ids."""
+    from django.db import connection
+
+    if not instances:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(instances, batch_size=500)
+        return
+    meta = model._meta
+    pk = meta.pk
+    fields = [f for f in meta.concrete_fields if f is not pk]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [meta.db_table, pk.column, len(instances)])
+        ids = [row[0] for row in cursor.fetchall()]
+        columns = ", ".join(connection.ops.quote_name(c) for c in [pk.column] + [f.column for f in fields])
+        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj, new_id in zip(instances, ids):
+                obj.pk = new_id
+                row = [new_id]
+                for f in fields:
+                    row.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
+                copy.write_row(row)
+    for obj in instances:
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
 def iter_chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
