@@ -175,11 +175,17 @@ def bulk_insert(model: type[models.Model], instances: list[Any]) -> None:
         ids = [row[0] for row in cursor.fetchall()]
         columns = ", ".join(connection.ops.quote_name(c) for c in [pk.column] + [f.column for f in fields])
         with cursor.cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            # Plain values go to psycopg as they are; only auto_now fields and JSON need Django's conversion.
+            converted = [(f, f.attname, getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+                          or isinstance(f, models.JSONField)) for f in fields]
             for obj, new_id in zip(instances, ids):
                 obj.pk = new_id
                 row = [new_id]
-                for f in fields:
-                    row.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
+                for f, attname, convert in converted:
+                    if convert:
+                        row.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
+                    else:
+                        row.append(getattr(obj, attname))
                 copy.write_row(row)
     for obj in instances:
         obj._state.adding = False
