@@ -146,7 +146,9 @@ def find_by_id_number(raw: str, queryset=None) -> Person | None:
     """Exact lookup by full ID number through the keyed hash (one indexed equality)."""
     parsed = personal.parse_id_number(raw)
     qs = queryset if queryset is not None else Person.objects.all()
-    return qs.filter(id_hash=personal.lookup_hash(parsed.value)).first()
+    # No ordering: the default one joins the jurisdiction; the unique hash index answers alone.
+    found = list(qs.filter(id_hash=personal.lookup_hash(parsed.value)).order_by()[:1])
+    return found[0] if found else None
 
 
 def _phone_fields(raw: Any, field: str = "phone") -> dict[str, str]:
