@@ -1,0 +1,106 @@
+"""Demo events: a year of events through the configured categories and rules, consistent states, logs and
+audit entries; deterministic, idempotent, none for a structure-only seed; plausible indicators."""
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from pingan.analytics.indicators import Query
+from pingan.core.models import AuditEntry, CaseCounter, Supervision, TransitionLog
+from pingan.core.seed import SeedContext
+from pingan.events.choices import EventState as S
+from pingan.events.models import Category, DispatchRule, Event
+from pingan.events.seed import seed_events
+
+pytestmark = pytest.mark.usefixtures("holidays")
+
+
+@pytest.fixture
+def holidays(db):
+    from pingan.core.calendar.loader import load_holidays
+
+    load_holidays()
+
+
+def ctx(structure_only=False, scale="small"):
+    return SeedContext(seed=7, scale=scale, structure_only=structure_only, password="x", password_hash="x")
+
+
+def test_a_small_seed_makes_a_year_of_events_and_a_second_run_adds_nothing(world, django_assert_max_num_queries):
+    seed_events(ctx())
+    total = Event.objects.count()
+    assert 300 <= total <= 400
+    counts = (Event.objects.count(), TransitionLog.objects.count(), AuditEntry.objects.count(),
+              Supervision.objects.count(), Category.objects.count(), DispatchRule.objects.count(),
+              CaseCounter.objects.count())
+    with django_assert_max_num_queries(30):
+        seed_events(ctx())
+    assert (Event.objects.count(), TransitionLog.objects.count(), AuditEntry.objects.count(),
+            Supervision.objects.count(), Category.objects.count(), DispatchRule.objects.count(),
+            CaseCounter.objects.count()) == counts
+
+
+def test_the_demo_year_gives_plausible_indicators(world):
+    seed_events(ctx())
+    today = timezone.localdate()
+    q = Query(node=world.county, date_from=today - dt.timedelta(days=366), date_to=today, user=None)
+    assert q["events.reported"] > 300
+    assert 0.7 <= q["events.closure_rate"] <= 0.98
+    assert 0.5 <= q["events.on_time_rate"] < q["events.closure_rate"]
+    assert 0.03 <= q["events.rework_rate"] <= 0.15
+    assert Event.objects.overdue().exists()
+    assert Event.objects.filter(state=S.CLOSED).exclude(satisfaction="").exists()
+    assert Event.objects.filter(state=S.CLOSED, handled_at__gt=models_F("handling_due_at")).exists()  # closed late
+    # Reported over the whole year, not in one day.
+    months = {e.reported_at.strftime("%Y%m") for e in Event.objects.only("reported_at")}
+    assert len(months) >= 12
+
+
+def models_F(name):
+    from django.db.models import F
+
+    return F(name)
+
+
+def test_every_event_is_consistent_with_its_log_and_has_an_audit_entry(world):
+    seed_events(ctx())
+    events = list(Event.objects.all())
+    logs = {}
+    for log in TransitionLog.objects.filter(case_type="events.event").order_by("at", "id"):
+        logs.setdefault(log.case_id, []).append(log)
+    audited = set(AuditEntry.objects.filter(action="events.event.seed").values_list("object_id", flat=True))
+    numbers = set()
+    for e in events:
+        trail = logs[e.pk]
+        assert trail[0].action == "create" and trail[0].at == e.reported_at
+        moves = [t for t in trail if t.from_state != t.to_state]
+        assert moves[-1].to_state == e.state
+        assert all(a.at <= b.at for a, b in zip(trail, trail[1:]))
+        assert str(e.pk) in audited
+        assert e.number not in numbers and e.number.startswith("SJ")
+        numbers.add(e.number)
+        if e.state in (S.DISPATCHED, S.HANDLING):
+            assert e.due_at == e.handling_due_at and (e.assigned_department_id or e.assigned_township_id)
+        if e.state == S.CLOSED:
+            assert e.closed_at and e.deadline is None and e.due_at is None and e.handled_at <= e.closed_at
+        if e.sent_back_count:
+            assert any(t.action == "send_back" for t in trail)
+        if e.source == "public":
+            assert e.reporter_id is None and e.reporter_name
+
+
+def test_a_live_report_after_the_seed_gets_a_fresh_number(world):
+    from pingan.events import services
+
+    seed_events(ctx())
+    category = Category.objects.get(code="0401")
+    report = services.event_report(actor=world.users["grid_a"], category=category, description="村口垃圾满溢")
+    assert Event.objects.filter(number=report.event.number).count() == 1
+
+
+def test_a_structure_only_seed_makes_the_categories_and_rules_but_no_events(world):
+    seed_events(ctx(structure_only=True))
+    assert not Event.objects.exists()
+    assert Category.objects.filter(parent__isnull=True).count() == 7
+    assert DispatchRule.objects.filter(township__isnull=False).exists()  # no 司法所 in the test world: the township
+    assert AuditEntry.objects.filter(action="events.category.create").count() == Category.objects.count()
