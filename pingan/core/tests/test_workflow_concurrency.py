@@ -12,7 +12,8 @@ from pingan.hazards import services
 from pingan.hazards.models import Hazard
 from pingan.hazards.testing import make_hazard
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the migration-loaded holiday table is restored for the tests that follow.
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _race(funcs):
