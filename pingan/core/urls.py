@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import ledger_views, views
+from . import health, ledger_views, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("audit/", views.audit_log, name="audit_log"),
     path("history/<str:label>/<str:pk>/", views.object_history, name="history"),
     path("ledgers/", ledger_views.index, name="ledgers"),

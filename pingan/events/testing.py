@@ -91,3 +91,5 @@ def _leak_event(world, side):
     report = services.event_report(actor=world.users[f"grid_{side}"], category=category,
                                    description=f"{world.village(side).short_name}路口积水", source=Source.GRID)
     return report.event
+# /healthz (pingan/core/health.py) was added with bench/bench_events.py, whose baseline it is.
+unscoped_route("core:healthz", "健康检查：只返回 {\"status\": \"ok\"}，不查数据库、不含任何数据")
