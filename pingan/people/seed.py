@@ -107,7 +107,27 @@ def seed_people(ctx: SeedContext) -> None:
                        changes=[{"after": {"name": p.name, "id_masked": p.id_masked}} for p in people])
             people_made += len(people)
         special = _special(ctx, rng, county, today)
+        special += _demo_grid(county, today)
     ctx.log(f"  实有人口 {people_made} 人，特殊人群 {special} 人次")
+
+
+def _demo_grid(county: Node, today: dt.date) -> int:
+    """The demo grid worker (wangge, 固庄村第一网格) has patients due this week, one of them overdue."""
+    grid = Node.objects.filter(path__startswith=county.path, level=Level.GRID, parent__name="固庄村委会").order_by("code").first()
+    if grid is None:
+        return 0
+    adults = Person.objects.filter(jurisdiction=grid, birth_date__lte=today - dt.timedelta(days=20 * 365)) \
+        .exclude(enrollments__kind=c.SpecialKind.MENTAL).order_by("id")[:3]
+    plans = [("1", 20), ("2", 12), ("0", 85)]  # due 6 days ago, in 2 days, in 5 days
+    made = 0
+    for person, (level, days_ago) in zip(adults, plans):
+        enrollment = services.special_person_enroll(
+            actor=None, person=person, kind=c.SpecialKind.MENTAL, enrolled_on=today - dt.timedelta(days=days_ago),
+            risk_level=level, measures="监护人看护，按时服药", details={"diagnosis": c.MentalDiagnosis.SCHIZOPHRENIA,
+                                                                     "treatment": c.MentalTreatment.CONTINUOUS},
+            responsible_users=[grid.grid_worker] if grid.grid_worker_id else [])
+        made += 1 if enrollment else 0
+    return made
 
 
 def _chunks(items, size):
