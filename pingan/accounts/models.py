@@ -45,7 +45,8 @@ class Department(ScopedModel):
         ordering = ["jurisdiction__path", "name"]
         verbose_name = "部门"
         verbose_name_plural = "部门"
-        constraints = [models.UniqueConstraint(fields=["jurisdiction", "name"], name="department_unique_name")]
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "name"], name="department_unique_name",
+                                               violation_error_message="同一辖区内已有同名部门。")]
 
     def __str__(self) -> str:
         return self.name

@@ -18,7 +18,7 @@ def test_the_district_adds_a_department_and_it_is_audited(world, login):
 
 @pytest.mark.parametrize("overrides, message", [
     ({"name": ""}, "该字段是必填项"),
-    ({"name": "区公安分局"}, "已存在"),
+    ({"name": "区公安分局"}, "同一辖区内已有同名部门"),
     ({"jurisdiction": "VILLAGE"}, "选择一个有效的选项"),
 ])
 def test_bad_department_input_is_refused(world, login, overrides, message):
