@@ -15,6 +15,7 @@ from pingan.accounts.models import Department
 from pingan.core.ledgers import (
     ChoiceColumn, DateColumn, LedgerSpec, LinkedNameColumn, PlaceColumn, TextColumn, bulk_insert, register,
 )
+from pingan.core.ledgers.spec import build_instances
 from pingan.core.models_workflow import TransitionLog
 from pingan.core.services import model_update
 
@@ -99,7 +100,7 @@ class HazardLedger(LedgerSpec):
         return fields
 
     def after_create(self, instances: list[Hazard], ctx) -> None:
-        bulk_insert(TransitionLog, [_log(h, "", ctx.user) for h in instances])
+        bulk_insert(TransitionLog, build_instances(TransitionLog, [_log_fields(h, "", ctx.user) for h in instances]))
 
     def update(self, instance: Hazard, fields: dict[str, Any], ctx) -> dict[str, list[Any]]:
         before = instance.state
@@ -109,21 +110,22 @@ class HazardLedger(LedgerSpec):
         return changes
 
 
+_STATE_LABELS = dict(S.choices)
+
+
 def _at(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _log_fields(hazard: Hazard, from_state: str, actor: Any) -> dict[str, Any]:
-    label = dict(S.choices).get(hazard.state, hazard.state)
+    label = _STATE_LABELS.get(hazard.state, hazard.state)
     return {
         "case_type": "hazards.hazard", "case_id": hazard.pk, "jurisdiction_id": hazard.jurisdiction_id,
         "department_id": hazard.responsible_department_id, "kind": TransitionLog.Kind.IMPORT,
         "action": "import", "action_label": "台账导入", "from_state": from_state, "to_state": hazard.state,
-        "actor": actor if getattr(actor, "pk", None) else None,
+        "actor_id": getattr(actor, "pk", None),
         "actor_name": (getattr(actor, "full_name", "") or getattr(actor, "username", "")) if actor else "系统",
         "note": f"台账导入，整治状态：{label}",
     }
 
 
-def _log(hazard: Hazard, from_state: str, actor: Any) -> TransitionLog:
-    return TransitionLog(**_log_fields(hazard, from_state, actor))

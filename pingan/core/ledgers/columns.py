@@ -15,6 +15,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from .engine import LedgerContext
 
 
+def pure(parse: Any) -> Any:
+    """Marks a parse method whose result depends only on the cell (and the import's context, which is fixed
+    for one import): the engine then parses each distinct cell text once. A subclass that overrides parse
+    is not pure unless it says so."""
+    parse.pure = True
+    return parse
+
+
 class Column:
     """One ledger column. `field` is the model attribute (attname: `jurisdiction_id` for a foreign key)."""
 
@@ -91,6 +99,7 @@ class DateColumn(Column):
         super().__init__(header, field, width=width, **kwargs)
         self.allow_future = allow_future
 
+    @pure
     def parse(self, raw: Any, ctx: "LedgerContext") -> Any:
         value = parse_date(raw)
         if value is None:
@@ -119,6 +128,7 @@ class IntegerColumn(Column):
         self.min_value = min_value
         self.max_value = max_value
 
+    @pure
     def parse(self, raw: Any, ctx: "LedgerContext") -> Any:
         value = parse_int(raw)
         if value is not None and self.min_value is not None and value < self.min_value:
@@ -135,6 +145,7 @@ class IntegerColumn(Column):
 class BooleanColumn(Column):
     kind_label = "是/否"
 
+    @pure
     def parse(self, raw: Any, ctx: "LedgerContext") -> Any:
         return parse_bool(raw)
 
@@ -169,6 +180,7 @@ class ChoiceColumn(Column):
             self.lookup[_norm(text)] = str(value)
         self.accepted = [label for value, label in pairs]
 
+    @pure
     def parse(self, raw: Any, ctx: "LedgerContext") -> Any:
         text = clean_text(raw)
         value = self.lookup.get(_norm(text))
@@ -207,6 +219,7 @@ class PlaceColumn(Column):
         self.display_from = display_from
         self.scoped = True
 
+    @pure
     def parse(self, raw: Any, ctx: "LedgerContext") -> Any:
         node = ctx.places.resolve(raw, self.levels)
         if ctx.scope_path and not node.path.startswith(ctx.scope_path):

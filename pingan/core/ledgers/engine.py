@@ -19,10 +19,10 @@ from django.db import transaction
 from pingan.core import audit
 
 from .cleaning import CellError, clean_text
-from .columns import PlaceColumn
+from .columns import Column, PlaceColumn
 from .places import PlaceIndex
 from .readers import LedgerFileError, open_ledger
-from .spec import LedgerSpec, iter_chunks, today
+from .spec import LedgerSpec, today
 
 MAX_REPORTED_ERRORS = 100_000
 
@@ -130,34 +130,55 @@ def check_permission(spec: LedgerSpec, user: Any, capability: str) -> None:
         raise PermissionDenied(f"您的角色不能{'导入' if capability == spec.import_capability else '导出'}{spec.label}台账。")
 
 
+class _Rollback(Exception):
+    """Leaves the import's transaction without writing (dry run, or bad rows without skip_invalid)."""
+
+
 def import_ledger(spec: LedgerSpec, source: str | IO[bytes], *, user: Any, filename: str | None = None,
                   dry_run: bool = False, skip_invalid: bool = False, places: PlaceIndex | None = None) -> ImportResult:
-    """Validate a whole ledger, then (unless dry_run, and only if valid or skip_invalid) write it."""
+    """Validate a whole ledger, then (unless dry_run, and only if valid or skip_invalid) write it.
+
+    The file is streamed once: each batch of valid rows is matched against existing records and, when the
+    import writes, written at once inside the import's transaction. The first bad row (without skip_invalid)
+    stops the writing; the rest of the file is still validated so every bad cell is reported, and the
+    transaction is rolled back, so nothing is written. Memory stays bounded by the batch size.
+    """
     check_permission(spec, user, spec.import_capability)
     result = ImportResult(kind=spec.kind, label=spec.label, dry_run=dry_run)
     ctx = LedgerContext(user, spec, places)
     try:
-        good = _validate(spec, source, filename, ctx, result)
+        sheet = _open(spec, source, filename, ctx, result)
+        if dry_run:
+            for batch in _validated_batches(spec, sheet, ctx, result):
+                _split_existing(spec, batch, ctx, result)
+            return result
+        with transaction.atomic():
+            writing = True
+            for batch in _validated_batches(spec, sheet, ctx, result):
+                kept = _split_existing(spec, batch, ctx, result)
+                if writing and result.problems and not skip_invalid:
+                    writing = False
+                if writing and kept:
+                    _write(spec, kept, ctx)
+            if result.problems and not skip_invalid:
+                raise _Rollback
+            result.written = True
+            audit.record(actor=user, action="ledger.import", object_type=f"ledger.{spec.kind}",
+                         object_repr=f"{spec.label}台账",
+                         changes={"total": result.total, "created": result.created, "updated": result.updated,
+                                  "unchanged": result.unchanged, "invalid": result.invalid,
+                                  "file": filename or str(source)},
+                         outcome="success" if result.ok else "failure", detail=result.summary())
+    except _Rollback:
+        result.written = False
     except LedgerFileError as exc:
         result.file_error = str(exc)
-        return result
-    if result.file_error:
-        return result
-    _split_existing(spec, good, ctx, result)
-    if dry_run or (result.problems and not skip_invalid):
-        # Nothing written: count what would happen for the preview.
-        return result
-    _write(spec, good, ctx, result)
-    audit.record(actor=user, action="ledger.import", object_type=f"ledger.{spec.kind}", object_repr=f"{spec.label}台账",
-                 changes={"total": result.total, "created": result.created, "updated": result.updated,
-                          "unchanged": result.unchanged, "invalid": result.invalid, "file": filename or str(source)},
-                 outcome="success" if result.ok else "failure",
-                 detail=result.summary())
+        result.written = False
     return result
 
 
-def _validate(spec: LedgerSpec, source: Any, filename: str | None, ctx: LedgerContext,
-              result: ImportResult) -> list[tuple[int, dict[str, Any], list[Any]]]:
+def _open(spec: LedgerSpec, source: Any, filename: str | None, ctx: LedgerContext, result: ImportResult) -> Any:
+    """Open the file and check its header row (a missing required column fails the file)."""
     sheet = open_ledger(source, filename)
     headers = sheet.headers
     result.headers = headers
@@ -165,6 +186,8 @@ def _validate(spec: LedgerSpec, source: Any, filename: str | None, ctx: LedgerCo
     seen: set[str] = set()
     for header in headers:
         if header in seen and header:
+            if sheet.close:
+                sheet.close()
             raise LedgerFileError(f"列名“{header}”重复出现，每列只能出现一次。")
         seen.add(header)
     missing = [c.header for c in spec.required_columns if c.header not in seen]
@@ -176,62 +199,126 @@ def _validate(spec: LedgerSpec, source: Any, filename: str | None, ctx: LedgerCo
     unknown = [h for h in headers if h and h not in known]
     if unknown:
         result.warnings.append(f"以下列不属于{spec.label}台账，已忽略：{'、'.join(unknown)}")
-    positions = [(i, known[h]) for i, h in enumerate(headers) if h in known]
     ctx.present_headers = {h for h in headers if h in known}
-    absent = [c for c in spec.columns if c.header not in seen]
+    return sheet
 
-    good: list[tuple[int, dict[str, Any], list[Any]]] = []
-    keys: dict[tuple, int] = {}
+
+_OK, _EMPTY, _BAD = 0, 1, 2
+_MEMO_LIMIT = 50_000
+
+
+def _cell_reader(column: Any, ctx: LedgerContext):
+    """raw -> (status, value-or-reason) for one column: cleaning and parsing, with a memo for columns whose
+    parse is a pure function of the cell (dates, codes, places repeat across a ledger's rows)."""
+    from .columns import TextColumn
+
+    parse, is_empty = column.parse, column.is_empty
+    default_empty = type(column).is_empty is Column.is_empty
+    if type(column).parse is TextColumn.parse and default_empty:
+        max_length = column.max_length
+
+        def read_text(raw: Any) -> tuple[int, Any]:
+            text = clean_text(raw)
+            if not text:
+                return _EMPTY, None
+            if max_length and len(text) > max_length:
+                return _BAD, f"太长（{len(text)} 字），最多 {max_length} 字"
+            return _OK, text
+        return read_text
+
+    def read(raw: Any) -> tuple[int, Any]:
+        if (clean_text(raw) == "") if default_empty else is_empty(raw):
+            return _EMPTY, None
+        try:
+            return _OK, parse(raw, ctx)
+        except CellError as exc:
+            return _BAD, exc.reason
+        except ValidationError as exc:
+            return _BAD, "；".join(exc.messages)
+
+    if not getattr(type(column).parse, "pure", False):
+        return read
+    memo: dict[Any, tuple[int, Any]] = {}
+
+    def read_memo(raw: Any) -> tuple[int, Any]:
+        if raw.__class__ is not str:  # 1, 1.0 and True are equal keys but not the same cell
+            return read(raw)
+        found = memo.get(raw)
+        if found is not None:
+            return found
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        found = memo[raw] = read(raw)
+        return found
+    return read_memo
+
+
+def _validated_batches(spec: LedgerSpec, sheet: Any, ctx: LedgerContext, result: ImportResult):
+    """The valid rows as batches of (number, fields, cells); bad rows go to result.problems / bad_rows."""
+    headers = result.headers
+    known = {c.header: c for c in spec.columns}
+    width = len(headers)
+    readers = [(i, c, c.header, c.field, c.required, c.empty_value, _cell_reader(c, ctx))
+               for i, h in enumerate(headers) if (c := known.get(h)) is not None]
+    absent = [c for c in spec.columns if c.header not in ctx.present_headers and c.field]
+    key_fields = [c.field for c in spec.key_columns]
+    first_key_header = spec.key_columns[0].header
+    check_row = spec.check_row
+    keys: dict[Any, int] = {}
     problems = result.problems
+    batch: list[tuple[int, dict[str, Any], list[Any]]] = []
+    size = spec.batch_size
+    total = 0
     for number, cells in sheet.rows:
-        result.total += 1
+        total += 1
         row_problems: list[CellProblem] = []
         fields: dict[str, Any] = {}
-        for i, column in positions:
-            raw = cells[i] if i < len(cells) else None
-            if column.is_empty(raw):
-                if column.required:
-                    row_problems.append(CellProblem(number, column.header, "", "必填，不能为空"))
-                    continue
-                value = column.empty_value()
+        short = len(cells) < width
+        for i, column, header, field_name, required, empty_value, read in readers:
+            raw = None if short and i >= len(cells) else cells[i]
+            status, value = read(raw) if raw is not None else (_EMPTY, None)
+            if status == _OK:
+                if field_name:
+                    fields[field_name] = value
+            elif status == _EMPTY:
+                if required:
+                    row_problems.append(CellProblem(number, header, "", "必填，不能为空"))
+                elif field_name:
+                    fields[field_name] = empty_value()
             else:
-                try:
-                    value = column.parse(raw, ctx)
-                except CellError as exc:
-                    row_problems.append(CellProblem(number, column.header, _shown(raw), exc.reason))
-                    continue
-                except ValidationError as exc:
-                    row_problems.append(CellProblem(number, column.header, _shown(raw), "；".join(exc.messages)))
-                    continue
-            if column.field:
-                fields[column.field] = value
+                row_problems.append(CellProblem(number, header, _shown(raw), value))
         for column in absent:
-            if column.field:
-                fields[column.field] = column.empty_value()
+            fields[column.field] = column.empty_value()
         if not row_problems:
-            by_header = {c.header: c for c in spec.columns}
-            for header, reason in spec.check_row(fields, ctx):
-                column = by_header.get(header)
+            for header, reason in check_row(fields, ctx):
                 idx = headers.index(header) if header in headers else None
                 raw = cells[idx] if idx is not None and idx < len(cells) else ""
                 row_problems.append(CellProblem(number, header, _shown(raw), reason))
         if not row_problems:
-            key = spec.key_of(fields)
-            if key in keys:
-                first_key_header = spec.key_columns[0].header
+            key = tuple(fields[f] for f in key_fields)
+            # Plain values as the duplicate check's key: parsed cells may carry more (an ID's cipher …).
+            seen_key = tuple(str(k) if isinstance(k, str) else k for k in key)
+            first = keys.get(seen_key)
+            if first is not None:
                 row_problems.append(CellProblem(number, first_key_header, _shown(key[0]),
-                                                f"与第 {keys[key]} 行重复（{spec.key_label(key)}）"))
+                                                f"与第 {first} 行重复（{spec.key_label(key)}）"))
             else:
-                keys[key] = number
+                keys[seen_key] = number
         if row_problems:
             if len(problems) < MAX_REPORTED_ERRORS:
                 problems.extend(row_problems)
-            result.bad_rows[number] = list(cells) + [None] * (len(headers) - len(cells))
+            result.bad_rows[number] = list(cells) + [None] * (width - len(cells))
             continue
-        good.append((number, fields, cells))
-    if result.total == 0:
+        batch.append((number, fields, cells))
+        if len(batch) >= size:
+            result.total = total
+            yield batch
+            batch = []
+    result.total = total
+    if batch:
+        yield batch
+    if total == 0:
         raise LedgerFileError("文件中没有数据行（第 1 行是列名，数据从第 2 行开始）。")
-    return good
 
 
 def _shown(raw: Any) -> str:
@@ -243,35 +330,32 @@ def _shown(raw: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _split_existing(spec: LedgerSpec, good: list, ctx: LedgerContext, result: ImportResult) -> None:
-    """Mark each good row new, changed or unchanged; a key owned by a record outside the user's scope is an error.
-
-    Existing records are fetched per batch; the row list keeps (number, fields, cells, instance|None, changed
-    fields). Unchanged rows are dropped here so writing touches only what differs.
-    """
+def _split_existing(spec: LedgerSpec, batch: list, ctx: LedgerContext, result: ImportResult) -> list:
+    """Mark each valid row of a batch new, changed or unchanged; a key owned by a record outside the user's
+    scope is an error. Returns the rows to write as (number, fields, cells, instance|None, changed fields);
+    unchanged rows are counted and dropped, so writing touches only what differs."""
     scope = ctx.scope_path
     kept = []
-    for chunk in iter_chunks(good, spec.batch_size):
-        existing = spec.existing([spec.key_of(fields) for _, fields, _ in chunk])
-        for number, fields, cells in chunk:
-            instance = existing.get(spec.key_of(fields))
-            if instance is None:
-                kept.append((number, fields, cells, None, None))
-                continue
-            if scope and not spec.scope_path_of(instance, ctx).startswith(scope):
-                key = spec.key_of(fields)
-                result.problems.append(CellProblem(number, spec.key_columns[0].header, _shown(key[0]),
-                                                   "该编号已被您管辖范围以外的记录使用"))
-                result.bad_rows[number] = list(cells) + [None] * (len(result.headers) - len(cells))
-                continue
-            changed = _changed_fields(spec, instance, fields, ctx)
-            if changed:
-                kept.append((number, fields, cells, instance, changed))
-            else:
-                result.unchanged += 1
-    good[:] = kept
-    result.created = sum(1 for row in kept if row[3] is None)
-    result.updated = len(kept) - result.created
+    existing = spec.existing([spec.key_of(fields) for _, fields, _ in batch])
+    for number, fields, cells in batch:
+        instance = existing.get(spec.key_of(fields)) if existing else None
+        if instance is None:
+            kept.append((number, fields, cells, None, None))
+            result.created += 1
+            continue
+        if scope and not spec.scope_path_of(instance, ctx).startswith(scope):
+            key = spec.key_of(fields)
+            result.problems.append(CellProblem(number, spec.key_columns[0].header, _shown(key[0]),
+                                               "该编号已被您管辖范围以外的记录使用"))
+            result.bad_rows[number] = list(cells) + [None] * (len(result.headers) - len(cells))
+            continue
+        changed = _changed_fields(spec, instance, fields, ctx)
+        if changed:
+            kept.append((number, fields, cells, instance, changed))
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return kept
 
 
 def _changed_fields(spec: LedgerSpec, instance: Any, fields: dict[str, Any], ctx: LedgerContext) -> dict[str, Any]:
@@ -288,19 +372,17 @@ def _changed_fields(spec: LedgerSpec, instance: Any, fields: dict[str, Any], ctx
     return data
 
 
-def _write(spec: LedgerSpec, rows: list, ctx: LedgerContext, result: ImportResult) -> None:
-    with transaction.atomic():
-        for chunk in iter_chunks(rows, spec.batch_size):
-            new_rows = []
-            for _number, fields, _cells, instance, changed in chunk:
-                if instance is None:
-                    data: dict[str, Any] = {}
-                    for column in spec.columns:
-                        if column.field and column.field in fields:
-                            data.update(column.to_fields(fields[column.field], ctx))
-                    new_rows.append(spec.prepare(data, ctx, None))
-                else:
-                    spec.update(instance, spec.prepare(dict(changed), ctx, instance), ctx)
-            if new_rows:
-                spec.create_batch(new_rows, ctx)
-        result.written = True
+def _write(spec: LedgerSpec, rows: list, ctx: LedgerContext) -> None:
+    """Write one batch (inside the import's transaction): updates one by one, new records in bulk."""
+    new_rows = []
+    for _number, fields, _cells, instance, changed in rows:
+        if instance is None:
+            data: dict[str, Any] = {}
+            for column in spec.columns:
+                if column.field and column.field in fields:
+                    data.update(column.to_fields(fields[column.field], ctx))
+            new_rows.append(spec.prepare(data, ctx, None))
+        else:
+            spec.update(instance, spec.prepare(dict(changed), ctx, instance), ctx)
+    if new_rows:
+        spec.create_batch(new_rows, ctx)
