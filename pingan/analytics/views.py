@@ -40,7 +40,7 @@ def stats(request):
                 section = result.get(ind.group, {})
                 for part in ind.name.split("."):
                     section = section.get(part, {}) if isinstance(section, dict) else {}
-                shown = "、".join(f"{k} {v}" for k, v in section.items()) or "—"
+                shown = [(k, "—" if v is None else v) for k, v in section.items()]
             else:
                 value = values.get(ind.key)
                 shown = "—" if value is None else value

@@ -24,5 +24,5 @@ def events_panel(request):
         "rows": [("等我处理", counts["mine"], f"{url}?tab=mine"), ("已超期", counts["overdue"], f"{url}?tab=overdue"),
                  ("督办中", counts["supervised"], f"{url}?tab=supervised")],
         "items": [],
-        "empty": "没有待办的网格事件。",
+        "empty": "" if any(counts.values()) else "没有待办的网格事件。",
     }
