@@ -48,6 +48,7 @@ class PlaceIndex:
             self.by_code[node.code] = node
             self.by_name.setdefault(name_key(node.name), []).append(node)
         self._cache: dict[tuple[str, tuple[str, ...]], PlaceNode] = {}
+        self._paths: dict[tuple[int, str], str] = {}
 
     @classmethod
     def load(cls, user: Any = None) -> "PlaceIndex":
@@ -84,6 +85,13 @@ class PlaceIndex:
 
     def display_path(self, node: PlaceNode, *, from_level: str = "township") -> str:
         """河底镇/固庄村委会[/固庄第一网格]: the name path from `from_level` down, as exports write it."""
+        key = (node.id, from_level)
+        found = self._paths.get(key)
+        if found is None:
+            found = self._paths[key] = self._display_path(node, from_level)
+        return found
+
+    def _display_path(self, node: PlaceNode, from_level: str) -> str:
         chain = [node] + self.ancestors(node)
         names = []
         for item in chain:
