@@ -53,3 +53,45 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres_only" in item.keywords:
                 item.add_marker(skip)
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+def _reference_data_functions():
+    """RunPython code of migrations that declare REFERENCE_DATA = True (holidays, default visit rules)."""
+    from importlib import import_module
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.db.migrations import RunPython
+
+    functions = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("pingan."):
+            continue
+        folder = Path(config.path) / "migrations"
+        for path in sorted(folder.glob("[0-9]*.py")):
+            module = import_module(f"{config.name}.migrations.{path.stem}")
+            if getattr(module, "REFERENCE_DATA", False):
+                functions += [op.code for op in module.Migration.operations if isinstance(op, RunPython)]
+    return functions
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends with a flush that empties every table, reference data included; put the
+    data the migrations loaded back, so the tests after it see the database a fresh migrate gives."""
+    yield
+    if nextitem is None or not _is_transactional(item):
+        return  # after the last test the session's database is already gone
+    from django.apps import apps
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for function in _reference_data_functions():
+            function(apps, None)

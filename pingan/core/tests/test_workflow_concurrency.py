@@ -12,8 +12,8 @@ from pingan.hazards import services
 from pingan.hazards.models import Hazard
 from pingan.hazards.testing import make_hazard
 
-# serialized_rollback: the migration-loaded holiday table is restored for the tests that follow.
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Transactional: two real connections. conftest.py reloads the migrations' reference data after the flush.
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 
 def _race(funcs):

@@ -1,6 +1,10 @@
 """The default visit rules (domain reference §4); the district edits them afterwards on the rules page."""
 from django.db import migrations
 
+# Reference data the application needs in every database: the test suite re-runs this migration's code after
+# a transactional test has flushed the tables (conftest.py).
+REFERENCE_DATA = True
+
 DEFAULTS = [
     ("mental", "", 90, 4), ("mental", "0", 90, 4), ("mental", "1", 14, 4), ("mental", "2", 14, 4),
     ("mental", "3", 14, 4), ("mental", "4", 14, 4), ("mental", "5", 14, 4),
