@@ -327,8 +327,12 @@ def bulk_insert(model: type[models.Model], instances: list[Any]) -> None:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                        [meta.db_table, plan.pk.column, len(instances)])
         ids = [row[0] for row in cursor.fetchall()]
-    now = timezone.now() if plan.now else None
-    getter, now_fields, convert, aware = plan.getter, plan.now, plan.convert, plan.aware
+    # The flags are read now, not when the plan was made: a caller may switch auto_now_add off to write
+    # historical timestamps (the events demo seed does).
+    now_fields = [(i, attname) for i, attname in plan.now
+                  if getattr(meta.get_field(attname), "auto_now", False) or getattr(meta.get_field(attname), "auto_now_add", False)]
+    now = timezone.now() if now_fields else None
+    getter, convert, aware = plan.getter, plan.convert, plan.aware
     pk_attname = plan.pk.attname
 
     def rows():
