@@ -54,13 +54,13 @@ class AuditEntry(models.Model):
     )
     actor_name = models.CharField("操作人账号", max_length=150, blank=True)
     address = models.CharField("来源地址", max_length=45, blank=True)
-    request_id = models.CharField("请求编号", max_length=64, db_index=True)
+    request_id = models.CharField("请求编号", max_length=64)
     channel = models.CharField("渠道", max_length=40, blank=True)
-    action = models.CharField("操作", max_length=60, db_index=True)
-    object_type = models.CharField("对象类型", max_length=80, blank=True, db_index=True)
-    object_id = models.CharField("对象编号", max_length=64, blank=True, db_index=True)
+    action = models.CharField("操作", max_length=60)
+    object_type = models.CharField("对象类型", max_length=80, blank=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
     object_repr = models.CharField("对象", max_length=200, blank=True)
-    scope_path = models.CharField("辖区路径", max_length=255, blank=True, db_index=True)
+    scope_path = models.CharField("辖区路径", max_length=255, blank=True)
     changes = models.JSONField("变更内容", default=dict, blank=True)
     outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
     detail = models.TextField("说明", blank=True)
@@ -73,7 +73,13 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = "审计日志"
         verbose_name_plural = "审计日志"
-        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+        # Few indexes on purpose: every write in the platform inserts here, and bulk imports insert one row per
+        # record. Object history (type, id, time), scope prefix (LIKE 'path%' on PostgreSQL), request id, time.
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"], name="audit_object_idx"),
+            models.Index(fields=["scope_path"], opclasses=["varchar_pattern_ops"], name="audit_scope_idx"),
+            models.Index(fields=["request_id"], name="audit_request_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_repr}"
