@@ -8,10 +8,8 @@ answer that in Chinese and write nothing.
 """
 from __future__ import annotations
 
-import sys
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from pingan.core.ledgers import (
@@ -128,12 +126,4 @@ class EventLedger(LedgerSpec):
         TextColumn("评价意见", "evaluation_note", width=20),
     ]
 
-    @property
-    def import_capability(self) -> str:
-        """Export only: every import path (command, web upload, the web page's list of importable ledgers)
-        asks for this capability first, and gets the reason instead. When the engine only builds the
-        message of a refused *export* (`check_permission` compares the capability with this one), it gets
-        a name no role holds, so that message stays “您的角色不能导出…”."""
-        if sys._getframe(1).f_code.co_name == "check_permission":
-            return "events.ledger_import_disabled"
-        raise PermissionDenied(EXPORT_ONLY_MESSAGE)
+    export_only = EXPORT_ONLY_MESSAGE

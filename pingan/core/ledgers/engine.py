@@ -123,6 +123,8 @@ class LedgerContext:
 
 
 def check_permission(spec: LedgerSpec, user: Any, capability: str) -> None:
+    if spec.export_only and capability == spec.import_capability:
+        raise PermissionDenied(spec.export_only)
     if user is None:
         return
     kind = getattr(spec.model, "scope_data_kind", "case")

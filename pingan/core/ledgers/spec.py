@@ -45,6 +45,9 @@ class LedgerSpec:
     # Who may import / export this ledger (accounts.permissions capabilities).
     import_capability: str = "ledgers.import"
     export_capability: str = "ledgers.export"
+    # A ledger that is only exported (its records come from a workflow, not from a spreadsheet): every import
+    # path answers `export_only` as the reason.
+    export_only: str = ""
     # Rows written per batch (bulk_create, audit entries, existing-record lookups).
     batch_size: int = 2000
     # Export order.
