@@ -7,6 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "平台核心"
 
     def ready(self) -> None:
+        from . import registry
         from .workflow import setup
 
         setup.register()
+        registry.nav("audit", "审计日志", "core:audit_log", order=95, capability="audit.read_log")
