@@ -385,8 +385,12 @@ def _create(*, actor, category, text, jurisdiction, lat, lng, address, urgency, 
     )
     engine.case_initialize(event, on=timezone.localdate(now))
     deadlines.sync_due(event)
-    event.full_clean(exclude=["reporter_email"] if not reporter_email else None)
-    event.save()
+    # Field checks only: the related rows were just loaded (their foreign keys hold in the database), and
+    # the unique columns are the database's to guard: the number comes from the locked counter, the
+    # public token is random, and a racing idempotency key raises IntegrityError, answered in event_report.
+    exclude = _LOADED_RELATIONS + ([] if reporter_email else ["reporter_email"])
+    event.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    event.save(force_insert=True)
     if api_key is not None:
         Open311Key.objects.filter(pk=api_key.pk).update(last_used_at=now)
     audit.record(actor=actor, action="events.event.report", obj=event,
@@ -396,9 +400,14 @@ def _create(*, actor, category, text, jurisdiction, lat, lng, address, urgency, 
     return Report(event=event, created=True, lookup_code=lookup_code)
 
 
+# Foreign keys a new event is given as objects read in the same request (never ids from the client).
+_LOADED_RELATIONS = ["jurisdiction", "category", "reporter", "api_key"]
+_AUDITED_FIELDS = tuple(f.name for f in Event._meta.concrete_fields if f.name not in ("lookup_code_hash", "public_token"))
+
+
 def exclude_secret_fields() -> list[str]:
     """Fields of an event written to the audit trail: not the lookup hash or the idempotency key."""
-    return [f.name for f in Event._meta.concrete_fields if f.name not in ("lookup_code_hash", "public_token")]
+    return list(_AUDITED_FIELDS)
 
 
 # --- Workflow ---------------------------------------------------------------------------------------------

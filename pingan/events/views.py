@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
@@ -18,7 +19,7 @@ from pingan.accounts.models import Department
 from pingan.core.models import Extension, Supervision, WorkflowAttachment
 from pingan.core.scoping import get_visible_or_404, scoped
 from pingan.core.services import validation_message
-from pingan.core.views import paginate, require_capability
+from pingan.core.views import PAGE_SIZE, paginate, require_capability
 from pingan.core.workflow import engine
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
@@ -146,7 +147,10 @@ def queue(request):
     if tab not in selectors.QUEUE_TABS:
         tab = "mine"
     counts = selectors.queue_counts(request.user)
-    page = paginate(request, selectors.queue(request.user, tab))
+    paginator = Paginator(selectors.queue(request.user, tab), PAGE_SIZE)
+    if counts is not None:
+        paginator.count = counts[tab]  # the tab's count is this list's: no second COUNT of the same rows
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "events/queue.html", {"page": page, "tab": tab, "tabs": selectors.QUEUE_TABS,
                                                  "counts": counts})
 

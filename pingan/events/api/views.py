@@ -17,14 +17,26 @@ from ..models import Category, Event
 from .serializers import EventSerializer
 
 
-def _pick(qs, value, field, message):
+def _pick(qs, value, field, message, known=None):
+    """The row of `qs` with the posted id; `known` is an object already loaded that `qs` is known to hold
+    (the reporter's own grid), given back without a query when the id is its."""
     text = str(value or "").strip()
     if not text:
         return None
+    if known is not None and text.isdigit() and int(text) == known.pk:
+        return known
     obj = qs.filter(pk=int(text)).first() if text.isdigit() else None
     if obj is None:
         raise ValidationError({field: message})
     return obj
+
+
+def _own_place(user):
+    """The user's own scope node when `Node.objects.visible_to(user)` certainly holds it (scope_q: an active
+    user who may see reference data sees the nodes under their scope path, their own included)."""
+    if user.is_active and user.scope_id and user.may_see_data_kind(Node.scope_data_kind) and user.scope_path:
+        return user.scope
+    return None
 
 
 @extend_schema_view(list=extend_schema(summary="网格事件列表"), retrieve=extend_schema(summary="网格事件"),
@@ -43,10 +55,10 @@ class EventViewSet(ScopedReadOnlyViewSet):
         if not user.can("events.report"):
             raise PermissionDenied("您的角色不能上报网格事件。")
         data = request.data
-        category = _pick(Category.objects.visible_to(user).active().leaves(), data.get("category"), "category",
-                         "所选事件类别无效。")
+        category = _pick(Category.objects.visible_to(user).active().leaves().prefetch_related("fields"),
+                         data.get("category"), "category", "所选事件类别无效。")
         jurisdiction = _pick(Node.objects.visible_to(user), data.get("jurisdiction"), "jurisdiction",
-                             "所选网格不在您的管辖范围内。")
+                             "所选网格不在您的管辖范围内。", known=_own_place(user))
         files = request.FILES.getlist("photos") if hasattr(request.FILES, "getlist") else []
         result = services.event_report(
             actor=user, category=category, description=data.get("description", ""), jurisdiction=jurisdiction,
@@ -55,8 +67,14 @@ class EventViewSet(ScopedReadOnlyViewSet):
             attributes=attributes_from(data, category) if category else {},
             idempotency_key=data.get("idempotency_key") or request.headers.get("Idempotency-Key"),
             source=Source.GRID)
-        event = Event.objects.filter(pk=result.event.pk).select_related(
-            "category", "jurisdiction", "assigned_department").with_overdue().get()
+        event = result.event
+        if result.created:
+            # Just written in this request, with its category and place loaded: what the list's queryset
+            # would read back, and its is_overdue computed the way with_overdue() does.
+            event.is_overdue = Event.objects.is_overdue_now(event)
+        else:
+            event = Event.objects.filter(pk=event.pk).select_related(
+                "category", "jurisdiction", "assigned_department").with_overdue().get()
         body = EventSerializer(event).data
         body["created"] = result.created
         return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
