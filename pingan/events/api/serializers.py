@@ -1,3 +1,5 @@
+import copy
+
 from rest_framework import serializers
 
 from ..models import Event
@@ -17,3 +19,12 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "category", "category_name", "jurisdiction", "jurisdiction_name", "description",
                   "address", "latitude", "longitude", "urgency", "source", "state", "state_display", "reported_at",
                   "assigned_department", "deadline", "due_at", "is_overdue", "closed_at", "sent_back_count"]
+
+    def get_fields(self):
+        """ModelSerializer introspects the model for every instance (over half of serialising one event);
+        the fields never change, so they are built once per process and each instance gets its own copy."""
+        built = type(self).__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            type(self)._built_fields = built
+        return copy.deepcopy(built)
