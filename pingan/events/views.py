@@ -151,6 +151,8 @@ def queue(request):
     if counts is not None:
         paginator.count = counts[tab]  # the tab's count is this list's: no second COUNT of the same rows
     page = paginator.get_page(request.GET.get("page"))
+    if tab == "overdue":
+        page.object_list = selectors.page_by_ids(page.object_list, selectors.queue(request.user, tab))
     return render(request, "events/queue.html", {"page": page, "tab": tab, "tabs": selectors.QUEUE_TABS,
                                                  "counts": counts})
 
