@@ -247,14 +247,14 @@ class _InsertPlan:
         self.attnames = tuple(f.attname for f in self.fields)
         self.attnameset = frozenset(self.attnames) | {meta.pk.attname}
         self.getter = operator.attrgetter(*self.attnames)
-        self.now = []       # auto_now / auto_now_add: one timestamp per batch, set on the instance too
-        self.aware = []     # other datetimes: Django's conversion only for naive values
-        self.convert = []   # fields needing Django's conversion (JSON, encrypted text, files, custom types)
+        # Datetime fields are sorted per call (`timestamps`), not here: whether a field is auto_now_add is read
+        # when rows are written, because a caller may switch it off to write historical moments (the events
+        # demo seed does) and this plan is cached for the process.
+        self.datetimes = []  # (index, field) of every DateTimeField
+        self.convert = []    # fields needing Django's conversion (JSON, encrypted text, files, custom types)
         for i, f in enumerate(self.fields):
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                self.now.append((i, f.attname))
-            elif isinstance(f, models.DateTimeField):
-                self.aware.append((i, f))
+            if isinstance(f, models.DateTimeField):
+                self.datetimes.append((i, f))
             elif not _is_plain(f):
                 self.convert.append((i, f))
         # Defaults of fields a dict row leaves out: constants computed once, callables per row.
@@ -265,6 +265,17 @@ class _InsertPlan:
             else:
                 self.defaults.append((f.attname, f.get_default(), False))
         self.fast_init = not (pre_init.has_listeners(model) or post_init.has_listeners(model))
+
+    def timestamps(self) -> tuple[list[tuple[int, str]], list[tuple[int, Any]]]:
+        """(auto fields set to one timestamp per batch, other datetimes converted only when naive), by the
+        fields' flags as they are now."""
+        now, aware = [], []
+        for i, f in self.datetimes:
+            if f.auto_now or f.auto_now_add:
+                now.append((i, f.attname))
+            else:
+                aware.append((i, f))
+        return now, aware
 
     def instance(self, fields: dict[str, Any]) -> models.Model:
         """A new unsaved instance from attname values, without Model.__init__'s per-field work."""
@@ -330,12 +341,9 @@ def bulk_insert(model: type[models.Model], instances: list[Any]) -> None:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                        [meta.db_table, plan.pk.column, len(instances)])
         ids = [row[0] for row in cursor.fetchall()]
-    # The flags are read now, not when the plan was made: a caller may switch auto_now_add off to write
-    # historical timestamps (the events demo seed does).
-    now_fields = [(i, attname) for i, attname in plan.now
-                  if getattr(meta.get_field(attname), "auto_now", False) or getattr(meta.get_field(attname), "auto_now_add", False)]
+    now_fields, aware = plan.timestamps()
     now = timezone.now() if now_fields else None
-    getter, convert, aware = plan.getter, plan.convert, plan.aware
+    getter, convert = plan.getter, plan.convert
     pk_attname = plan.pk.attname
 
     def rows():
