@@ -57,9 +57,6 @@ def home_panels(request: Any) -> list[dict]:
     for _order, func in _HOME_PANELS:
         panel = func(request)
         if panel:
-            # "items" would shadow dict.items in templates; accept it and hand the template "links".
-            panel = dict(panel)
-            panel["links"] = panel.pop("items", None) or panel.get("links") or []
             panels.append(panel)
     return panels
 

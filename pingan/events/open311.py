@@ -17,7 +17,6 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from pingan.core.middleware import client_address
-from pingan.geo.models import Node
 
 from . import intake, services
 from .choices import EventState, Source

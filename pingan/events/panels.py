@@ -23,6 +23,6 @@ def events_panel(request):
         "url": url,
         "rows": [("等我处理", counts["mine"], f"{url}?tab=mine"), ("已超期", counts["overdue"], f"{url}?tab=overdue"),
                  ("督办中", counts["supervised"], f"{url}?tab=supervised")],
-        "items": [],
+        "links": [],
         "empty": "" if any(counts.values()) else "没有待办的网格事件。",
     }

@@ -383,7 +383,6 @@ class _Simulation:
             rng.uniform(1.2, 3.0), rng.uniform(1, 14), rng.uniform(2, 16), rng.uniform(2, 40))
         result, send_note, sat_note = rng.choice(RESULTS), rng.choice(SEND_BACK_NOTES), rng.choice(UNSATISFIED_NOTES)
         center = self.center
-        state = S.REPORTED
         f.update(state=S.REPORTED, state_changed_at=reported, sent_back_count=0)
         day = timezone.localtime(reported).date()
         f["deadline"] = add_working_days(day, 1)

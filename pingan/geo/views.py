@@ -44,7 +44,7 @@ def node_detail(request, code: str):
         .select_related("jurisdiction")[:50]
     counts = all_counts[node.path]
     return render(request, "geo/node_detail.html", {
-        "node": node, "ancestors": ancestors, "children": children, "grids": [g for g in grids if g.level == Level.GRID],
+        "node": node, "ancestors": ancestors, "children": children, "grids": grids,
         "staff": staff, "points": points, "counts": counts,
         "can_edit_pilot": request.user.can("geo.edit_pilot") and node.level in (Level.TOWNSHIP, Level.VILLAGE, Level.COMMUNITY),
         "can_manage_grids": request.user.can("geo.manage_grids"),

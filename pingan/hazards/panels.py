@@ -28,4 +28,4 @@ def hazards_panel(request):
         rows.append(("待审批延期", counts["extensions"], reverse("hazards:queue")))
     items = [(f"{h.number} · {h.jurisdiction.name} · 期限 {h.deadline:%Y-%m-%d}", reverse("hazards:detail", args=[h.pk]))
              for h in overdue_hazards(user)[:5]]
-    return {"title": "风险隐患", "url": reverse("hazards:queue"), "rows": rows, "items": items, "empty": ""}
+    return {"title": "风险隐患", "url": reverse("hazards:queue"), "rows": rows, "links": items, "empty": ""}

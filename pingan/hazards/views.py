@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pingan.core.models import Extension, Supervision
 from pingan.core.scoping import get_visible_or_404, scoped
-from pingan.core.services import validation_message
 from pingan.core.views import paginate, require_capability
 from pingan.core.workflow import engine
 

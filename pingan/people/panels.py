@@ -21,5 +21,5 @@ def visits_panel(request):
             ("本周应走访", counts["due_week"], reverse("people:my_visits")),
             ("走访逾期", counts["overdue"], overdue_url)]
     items = [(f"⚠ {row['village']}：逾期 {row['n']} 人", overdue_url) for row in selectors.overdue_by_village(user)[:5]]
-    return {"title": "特殊人群走访", "url": reverse("people:my_visits"), "rows": rows, "items": items,
+    return {"title": "特殊人群走访", "url": reverse("people:my_visits"), "rows": rows, "links": items,
             "empty": "" if counts["overdue"] else "没有逾期未走访的人员。"}

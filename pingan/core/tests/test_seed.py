@@ -1,5 +1,4 @@
 """The demo seed: the real district's structure, deterministic, and idempotent."""
-import hashlib
 import os
 import subprocess
 import sys

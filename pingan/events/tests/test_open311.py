@@ -9,11 +9,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 
 from pingan.core.models import AuditEntry
 from pingan.events import services
-from pingan.events.choices import Channel, EventState, Source
+from pingan.events.choices import Channel, Source
 from pingan.events.models import Event, Open311Key
 
 pytestmark = pytest.mark.django_db(transaction=False)

@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 
 from pingan.core.models import AuditEntry
-from pingan.geo.models import LiaisonPoint, Node
+from pingan.geo.models import LiaisonPoint
 from pingan.geo.services import grid_create
 
 

@@ -8,7 +8,6 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from pingan.core import ledgers
 from pingan.core.models import AuditEntry
 from pingan.geo.models import Node
 from pingan.hazards.models import Hazard

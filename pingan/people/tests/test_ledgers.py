@@ -1,7 +1,5 @@
 """The people and special_people ledgers: round trip, every bad cell reported, scope, masking on export."""
-import csv
 import datetime as dt
-import io
 
 import pytest
 
