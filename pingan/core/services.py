@@ -22,19 +22,39 @@ def model_create(*, actor: Any, model: type[models.Model], action: str, data: di
     return instance
 
 
+def stored_snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The values of `fields` as the database holds them now, keyed like `audit.snapshot`.
+
+    An update compares against the stored row, never against the instance it was handed: a ModelForm's
+    is_valid() (or any caller) may already have copied the new values onto that instance, and comparing the
+    instance with itself found no change, so the edit was silently dropped and never audited (issue 8,
+    finding 3). A new instance (no pk, or no row yet) compares against its own values.
+    """
+    fields = list(fields)
+    wanted = [f for f in instance._meta.concrete_fields if f.name in fields or f.attname in fields]
+    if instance.pk is None or not wanted:
+        return audit.snapshot(instance, fields)
+    row = type(instance)._base_manager.using(instance._state.db or "default").filter(pk=instance.pk) \
+        .values(*[f.attname for f in wanted]).first()
+    if row is None:
+        return audit.snapshot(instance, fields)
+    return {f.name: audit.jsonable(row[f.attname]) for f in wanted}
+
+
 def model_update(
     *, actor: Any, instance: models.Model, data: dict[str, Any], action: str, fields: Iterable[str] | None = None
 ) -> tuple[models.Model, dict[str, list[Any]]]:
     """Apply `data` to `instance`, save only the changed fields, audit the before/after of those fields.
 
-    Returns the instance and the changes; when nothing changed nothing is written and nothing audited,
-    which is what makes imports idempotent.
+    "Before" is read from the database row (`stored_snapshot`), so an instance a form has already mutated is
+    still written and audited correctly. Returns the instance and the changes; when nothing changed nothing is
+    written and nothing audited, which is what makes imports idempotent.
     """
     allowed = set(fields) if fields is not None else set(data)
     unknown = set(data) - allowed
     if unknown:
         raise ValueError(f"不允许修改的字段：{', '.join(sorted(unknown))}")
-    before = audit.snapshot(instance, data.keys())
+    before = stored_snapshot(instance, data.keys())
     for name, value in data.items():
         setattr(instance, name, value)
     after = audit.snapshot(instance, data.keys())

@@ -64,7 +64,10 @@ def _create(*, actor: Any, instance: models.Model, action: str, audit_obj: Any =
 def _update(*, actor: Any, instance: models.Model, data: dict[str, Any], action: str,
             audit_obj: Any = None) -> dict[str, list[Any]]:
     """Apply `data`, save the changed fields only, audit their redacted before/after; nothing if unchanged."""
-    before = audit.snapshot(instance, data.keys())
+    # Before = the stored row, not the instance (a form may have mutated it already; issue 8 finding 3).
+    from pingan.core.services import stored_snapshot
+
+    before = stored_snapshot(instance, data.keys())
     for name, value in data.items():
         setattr(instance, name, value)
     changed = audit.diff(before, audit.snapshot(instance, data.keys()))
