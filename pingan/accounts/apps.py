@@ -11,6 +11,6 @@ class AccountsConfig(AppConfig):
 
         from . import panels  # noqa: F401  (registers the home-page panels)
 
-        registry.nav("accounts", "账号管理", "accounts:user_list", order=90, capability="accounts.manage")
+        registry.nav("accounts", "账号管理", "accounts:user_list", order=90, capability="accounts.list")
         registry.nav("departments", "部门", "accounts:department_list", order=91, data_kind="reference",
                      capability="departments.read")

@@ -43,8 +43,10 @@ class PinganPasswordChangeForm(PasswordChangeForm):
 
 
 class UserForm(forms.ModelForm):
-    password = forms.CharField(label="初始密码", required=False, strip=False, widget=forms.PasswordInput,
-                               help_text="新建账号时必填；留空则不修改。")
+    """The 系统管理员's form for a working account: no admin role is offered (those are kept on the CLI)."""
+
+    password = forms.CharField(label="临时密码", required=False, strip=False, widget=forms.PasswordInput,
+                               help_text="新建账号时必填；本人首次登录时须修改。")
 
     class Meta:
         model = User
@@ -54,12 +56,27 @@ class UserForm(forms.ModelForm):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from .services import WORKING_ROLES
+
         self.fields["scope"].queryset = Node.objects.visible_to(actor)
         self.fields["scope"].required = True
         self.fields["department"].queryset = Department.objects.visible_to(actor)
-        self.fields["role"].choices = Role.choices
+        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in WORKING_ROLES]
         if self.instance.pk:
             self.fields["username"].disabled = True
+            # A password is reset (temporary, shown once), never typed in by an administrator on edit.
+            del self.fields["password"]
+        else:
+            self.fields["password"].required = True
+
+
+class AccountSecurityForm(forms.Form):
+    """The 安全管理员's form: the account's state and expiry, nothing else (no password, no role)."""
+
+    is_active = forms.BooleanField(label="启用", required=False, help_text="停用后不能登录，API 令牌随即失效。")
+    expires_at = forms.DateTimeField(label="账号到期", required=False,
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                     help_text="留空则长期有效。")
 
 
 class DepartmentForm(forms.ModelForm):

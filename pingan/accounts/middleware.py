@@ -6,7 +6,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .services import password_expired
+from .services import password_expired, password_must_change
 
 _EXEMPT_PREFIXES = ("/accounts/", "/static/", "/api/", "/open311/", "/public/")
 
@@ -22,6 +22,9 @@ class AccountPolicyMiddleware:
                 logout(request)
                 messages.error(request, "账号已到期或被锁定，请联系安全管理员。")
                 return redirect("accounts:login")
+            if password_must_change(user):
+                messages.warning(request, "您正在使用管理员设置的临时密码，请先修改密码。")
+                return redirect(reverse("accounts:password_change"))
             if password_expired(user):
                 messages.warning(request, "您的密码已超过有效期，请先修改密码。")
                 return redirect(reverse("accounts:password_change"))

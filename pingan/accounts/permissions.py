@@ -32,6 +32,12 @@ CAPABILITIES: dict[str, set[str]] = {
     # Writing case data: everybody who works cases; leaders read only.
     "data.write": ALL_WORKING - {Role.LEADER},
     "api.token": ALL_WORKING | {Role.AUDITOR},
+    # Three-role separation (三员分立) of account work: the 系统管理员 keeps the working accounts (create, edit,
+    # reset a password), the 安全管理员 only their security state (unlock, deactivate, expiry, second factor).
+    # Admin accounts (system, security, audit) are kept from the command line only (manage.py admin_account).
+    "accounts.list": {Role.DISTRICT_ADMIN, Role.SECURITY_ADMIN},
+    "accounts.administer": {Role.DISTRICT_ADMIN},
+    "accounts.secure": {Role.SECURITY_ADMIN},
 }
 
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import secrets
+import string
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -27,11 +29,111 @@ NEEDS_DEPARTMENT = {Role.DEPT_HANDLER}
 USER_FIELDS = ("full_name", "role", "scope", "department", "post", "phone", "is_active", "expires_at", "email")
 
 
-def _check_manager(actor: Any, scope: Node | None) -> None:
-    if actor is not None and not actor.can("accounts.manage"):
-        raise PermissionDenied("只有安全管理员可以管理账号。")
-    if actor is not None and scope is not None and not scope.path.startswith(actor.scope_path or "\0"):
-        raise ValidationError({"scope": "管辖范围超出了您自己的管辖范围。"})
+# Three-role separation (三员分立, 等保 2.0 8.1.4.2 / 8.1.5): the admin accounts are kept from the command line
+# only (manage.py admin_account); from the web the 系统管理员 keeps the working accounts, the 安全管理员 the
+# security state of the working accounts and the system admin's, never the auditor's nor a security admin's.
+ADMIN_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.AUDITOR, Role.SECURITY_ADMIN})
+WORKING_ROLES = frozenset(set(Role.values) - ADMIN_ROLES)
+SECURED_ROLES = frozenset(set(Role.values) - {Role.AUDITOR, Role.SECURITY_ADMIN})
+SECURITY_FIELDS = ("is_active", "expires_at")
+
+# A password an administrator set (a new account's or a reset) is temporary: it must be changed at the next
+# login. It is marked by this password_changed_at, which no real change can carry (no schema change needed).
+TEMPORARY_PASSWORD_AT = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+_CAPABILITY_REFUSALS = {
+    "accounts.administer": "只有系统管理员（区综治中心管理员）可以新建、编辑账号和重置密码。",
+    "accounts.secure": "只有安全管理员可以解锁、停用账号和设置账号到期。",
+}
+ADMIN_ACCOUNT_REFUSAL = "系统管理员、安全管理员和审计管理员的账号只能由服务器命令行（manage.py admin_account）建立和维护。"
+
+
+def _refuse(*, actor: Any, action: str, message: str, target: User | None = None, target_repr: str = "",
+            field: str | None = None) -> NoReturn:
+    """Audit a refused account operation (outcome failure), then raise.
+
+    Called before the write's transaction opens: a refusal recorded inside it would be rolled back with it.
+    """
+    audit.record(actor=actor, action=action, obj=target, outcome="failure", detail=message,
+                 object_type="" if target is not None else "accounts.user", object_repr=target_repr[:150])
+    if field:
+        raise ValidationError({field: message})
+    raise PermissionDenied(message)
+
+
+def _check_manager(actor: Any, scope: Node | None, *, capability: str = "accounts.administer",
+                   action: str = "account.update", target: User | None = None, target_repr: str = "") -> None:
+    """The actor holds the capability, and the account (and its new scope) lies within the actor's scope.
+
+    `actor` None is the system (demo seed, manage.py admin_account): it passes.
+    """
+    if actor is None:
+        return
+    if not actor.can(capability):
+        _refuse(actor=actor, action=action, message=_CAPABILITY_REFUSALS[capability], target=target,
+                target_repr=target_repr)
+    own = actor.scope_path or "\0"
+    if target is not None and not target.scope_path.startswith(own):
+        _refuse(actor=actor, action=action, message="该账号不在您的管辖范围内。", target=target)
+    if scope is not None and not scope.path.startswith(own):
+        _refuse(actor=actor, action=action, message="管辖范围超出了您自己的管辖范围。", target=target,
+                target_repr=target_repr, field="scope")
+
+
+def _stored_user(user: User) -> User:
+    """The account as stored: decisions are taken on the row, never on an instance a form has mutated."""
+    return User.objects.select_related("scope").get(pk=user.pk)
+
+
+def user_check_administer(*, actor: Any, user: User, action: str = "account.update") -> User:
+    """May `actor` (the 系统管理员) edit this account or reset its password? Refusals are audited.
+
+    Never its own account (nobody changes their own role), never an admin account. Returns the stored row.
+    """
+    stored = _stored_user(user)
+    _check_manager(actor, None, action=action, target=stored)
+    if actor is not None and stored.pk == actor.pk:
+        _refuse(actor=actor, action=action, target=stored, message="不能修改自己的账号（角色、管辖范围和状态由他人维护）。")
+    if actor is not None and stored.role in ADMIN_ROLES:
+        _refuse(actor=actor, action=action, target=stored, message=ADMIN_ACCOUNT_REFUSAL)
+    return stored
+
+
+def user_check_secure(*, actor: Any, user: User, action: str) -> User:
+    """May `actor` (the 安全管理员) change this account's security state? Refusals are audited.
+
+    Never its own account (its own privileges), never the auditor's or another security admin's. Returns the
+    stored row.
+    """
+    stored = _stored_user(user)
+    _check_manager(actor, None, capability="accounts.secure", action=action, target=stored)
+    if actor is not None and stored.pk == actor.pk:
+        _refuse(actor=actor, action=action, target=stored, message="不能修改自己账号的安全设置。")
+    if actor is not None and stored.role not in SECURED_ROLES:
+        _refuse(actor=actor, action=action, target=stored,
+                message="安全管理员不能管理审计管理员或安全管理员的账号；这些账号由服务器命令行维护。")
+    return stored
+
+
+def _revoke_tokens(*, actor: Any, user: User, reason: str) -> None:
+    """The account's API tokens stop working (its role, scope or state changed, or its password was reset)."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    if deleted:
+        audit.record(actor=actor, action="api_token.revoke", obj=user, detail=reason)
+
+
+def password_must_change(user: Any) -> bool:
+    """The account still has a temporary password an administrator set: it must be changed first."""
+    return getattr(user, "password_changed_at", None) == TEMPORARY_PASSWORD_AT
+
+
+def generate_temporary_password() -> str:
+    """A random password that passes the complexity rules (four character classes, 16 characters)."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        body = "".join(secrets.choice(alphabet) for _ in range(14))
+        if any(c.islower() for c in body) and any(c.isupper() for c in body) and any(c.isdigit() for c in body):
+            return f"{body[:7]}-{body[7:]}!"
 
 
 def _validate_account(*, role: str, scope: Node | None, department: Department | None) -> None:
@@ -50,49 +152,83 @@ def _validate_account(*, role: str, scope: Node | None, department: Department |
         raise ValidationError(errors)
 
 
-@transaction.atomic
 def user_create(
     *, actor: Any, username: str, password: str | None, role: str, scope: Node | None,
-    department: Department | None = None, full_name: str = "", post: str = "", phone: str = "",
-    expires_at: dt.datetime | None = None, password_hash: str | None = None,
+    department: Department | None = None, full_name: str = "", post: str = "", phone: str = "", email: str = "",
+    expires_at: dt.datetime | None = None, is_active: bool = True, password_hash: str | None = None,
 ) -> User:
-    """Create an account. `actor` None is the system (demo seed, first setup)."""
-    _check_manager(actor, scope)
-    _validate_account(role=role, scope=scope, department=department)
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": "该用户名已存在。"})
-    user = User(username=username, role=role, scope=scope, department=department, full_name=full_name, post=post,
-                phone=phone, expires_at=expires_at, password_changed_at=timezone.now())
-    if password_hash:
-        user.password = password_hash  # demo seed: one hash computed once for many accounts
-    elif password:
+    """Create an account.
+
+    From the web the 系统管理员 creates working accounts in its scope, with a temporary password the owner must
+    change at the first login. `actor` None is the system (demo seed, manage.py admin_account): only it creates
+    the admin accounts (system, security, audit).
+    """
+    _check_manager(actor, scope, action="account.create", target_repr=username)
+    if actor is not None and role in ADMIN_ROLES:
+        _refuse(actor=actor, action="account.create", target_repr=username, message=ADMIN_ACCOUNT_REFUSAL, field="role")
+    with transaction.atomic():
+        _validate_account(role=role, scope=scope, department=department)
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError({"username": "该用户名已存在。"})
+        user = User(username=username, role=role, scope=scope, department=department, full_name=full_name,
+                    post=post, phone=phone, email=email, expires_at=expires_at, is_active=is_active,
+                    password_changed_at=timezone.now())
+        if password_hash:
+            user.password = password_hash  # demo seed: one hash computed once for many accounts
+        elif password:
+            password_validation.validate_password(password, user)
+            user.set_password(password)
+            if actor is not None:
+                user.password_changed_at = TEMPORARY_PASSWORD_AT
+        else:
+            user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+        after = audit.snapshot(user)
+        after.pop("password", None)
+        audit.record(actor=actor, action="account.create", obj=user, changes={"after": after})
+    return user
+
+
+def user_update(*, actor: Any, user: User, data: dict[str, Any]) -> User:
+    """The 系统管理员 edits a working account in its scope: never an admin account, never its own, never to an
+    admin role. A changed role or scope, or a deactivation, revokes the account's API tokens."""
+    stored = user_check_administer(actor=actor, user=user, action="account.update")
+    role = data.get("role", stored.role)
+    scope = data.get("scope", stored.scope)
+    if actor is not None and role in ADMIN_ROLES:
+        _refuse(actor=actor, action="account.update", target=stored, message=ADMIN_ACCOUNT_REFUSAL, field="role")
+    _check_manager(actor, scope, action="account.update", target=stored)
+    with transaction.atomic():
+        _validate_account(role=role, scope=scope, department=data.get("department", stored.department))
+        _, changes = model_update(actor=actor, instance=user, data=data, action="account.update", fields=USER_FIELDS)
+        if {"role", "scope"} & set(changes) or ("is_active" in changes and not user.is_active):
+            _revoke_tokens(actor=actor, user=user, reason="账号角色、管辖范围或状态已变更")
+    return user
+
+
+def user_reset_password(*, actor: Any, user: User) -> str:
+    """The 系统管理员 gives a working account a temporary password, returned once to be handed over: the owner
+    must change it at the next login, and the account's API tokens stop working. `actor` None: the CLI."""
+    user_check_administer(actor=actor, user=user, action="account.password_reset")
+    password = generate_temporary_password()
+    with transaction.atomic():
+        user = _stored_user(user)
         password_validation.validate_password(password, user)
         user.set_password(password)
-    else:
-        user.set_unusable_password()
-    user.full_clean(exclude=["password"])
-    user.save()
-    after = audit.snapshot(user)
-    after.pop("password", None)
-    audit.record(actor=actor, action="account.create", obj=user, changes={"after": after})
-    return user
-
-
-@transaction.atomic
-def user_update(*, actor: Any, user: User, data: dict[str, Any]) -> User:
-    scope = data.get("scope", user.scope)
-    _check_manager(actor, scope)
-    if actor is not None and actor.pk == user.pk and data.get("role", user.role) != user.role:
-        raise ValidationError({"role": "不能修改自己的角色。"})
-    _validate_account(role=data.get("role", user.role), scope=scope, department=data.get("department", user.department))
-    model_update(actor=actor, instance=user, data=data, action="account.update", fields=USER_FIELDS)
-    return user
+        user.password_changed_at = TEMPORARY_PASSWORD_AT
+        user.save(update_fields=["password", "password_changed_at"])
+        _revoke_tokens(actor=actor, user=user, reason="密码已重置")
+        audit.record(actor=actor, action="account.password_reset", obj=user, detail="临时密码，下次登录须修改")
+    return password
 
 
 @transaction.atomic
 def user_set_password(*, actor: Any, user: User, password: str) -> None:
     if actor is not None and actor.pk != user.pk:
-        _check_manager(actor, user.scope)
+        # Only the owner sets a password; an administrator resets one (user_reset_password: temporary, the
+        # working accounts only). Three-role separation: nobody sets the auditor's password from the web.
+        raise PermissionDenied("只能修改自己的密码；他人的密码由系统管理员重置。")
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.password_changed_at = timezone.now()
@@ -102,11 +238,24 @@ def user_set_password(*, actor: Any, user: User, password: str) -> None:
     audit.record(actor=actor, action="account.password_change", obj=user)
 
 
-@transaction.atomic
 def user_unlock(*, actor: Any, user: User) -> None:
-    _check_manager(actor, user.scope)
-    model_update(actor=actor, instance=user, data={"failed_logins": 0, "locked_until": None},
-                 action="account.unlock")
+    """The 安全管理员 lifts a lockout (failed logins) early. `actor` None: the CLI."""
+    user_check_secure(actor=actor, user=user, action="account.unlock")
+    with transaction.atomic():
+        model_update(actor=actor, instance=_stored_user(user), data={"failed_logins": 0, "locked_until": None},
+                     action="account.unlock")
+
+
+def user_security_update(*, actor: Any, user: User, data: dict[str, Any]) -> User:
+    """The 安全管理员 deactivates or reactivates an account and sets its expiry (nothing else: no password, no
+    role). A deactivation revokes the account's API tokens. `actor` None: the CLI."""
+    user_check_secure(actor=actor, user=user, action="account.security_update")
+    with transaction.atomic():
+        _, changes = model_update(actor=actor, instance=user, data=data, action="account.security_update",
+                                  fields=SECURITY_FIELDS)
+        if "is_active" in changes and not user.is_active:
+            _revoke_tokens(actor=actor, user=user, reason="账号已停用")
+    return user
 
 
 def address_locked(address: str) -> bool:
@@ -176,6 +325,11 @@ def department_save(*, actor: Any, data: dict[str, Any], instance: Department | 
     """Create or update a department (data, not code); the district keeps the list."""
     if actor is not None and not actor.can("departments.manage"):
         raise PermissionDenied("只有区综治中心管理员可以维护部门。")
+    if instance is not None:
+        # Decide on the stored row: a ModelForm has already copied the posted values onto `instance`.
+        stored = Department.objects.select_related("jurisdiction").get(pk=instance.pk)
+        if actor is not None and not stored.jurisdiction.path.startswith(actor.scope_path or "\0"):
+            raise PermissionDenied("该部门不在您的管辖范围内。")
     node = data.get("jurisdiction") or (instance.jurisdiction if instance else None)
     if node is None or node.level not in ("county", "township"):
         raise ValidationError({"jurisdiction": "部门只能设在县(区)或乡镇(街道)一级。"})

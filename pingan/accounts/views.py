@@ -1,4 +1,4 @@
-"""Login, logout, profile and password; account administration for the 安全管理员."""
+"""Login, logout, profile and password; account administration (系统管理员: working accounts; 安全管理员: their security)."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,7 +16,8 @@ from pingan.core.scoping import get_visible_or_404, scoped
 from pingan.core.views import paginate, require_capability
 
 from . import services
-from .forms import DepartmentForm, LoginForm, PinganPasswordChangeForm, UserForm
+from .choices import Role
+from .forms import AccountSecurityForm, DepartmentForm, LoginForm, PinganPasswordChangeForm, UserForm
 from .models import Department, User
 
 
@@ -87,8 +89,14 @@ def password_change(request):
     return render(request, "accounts/password_change.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@require_capability("accounts.manage")
+def _form_errors(form, exc: ValidationError) -> None:
+    for field, errs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+        form.add_error(field if field in form.fields else None, errs)
+
+
+@require_capability("accounts.list")
 def user_list(request):
+    """Accounts in scope (no business data): the 系统管理员 edits working accounts, the 安全管理员 their security."""
     qs = User.objects.visible_to(request.user).select_related("scope", "department").order_by("scope__path", "username")
     q = request.GET.get("q", "").strip()
     if q:
@@ -96,42 +104,78 @@ def user_list(request):
     role = request.GET.get("role", "")
     if role:
         qs = qs.filter(role=role)
-    from .choices import Role
-    return render(request, "accounts/user_list.html", {"page": paginate(request, qs), "q": q, "roles": Role.choices,
-                                                       "role": role})
+    me = request.user
+    administers, secures = me.can("accounts.administer"), me.can("accounts.secure")
+    page = paginate(request, qs)
+    for u in page:
+        u.may_edit = administers and u.pk != me.pk and u.role in services.WORKING_ROLES
+        u.may_secure = secures and u.pk != me.pk and u.role in services.SECURED_ROLES
+    return render(request, "accounts/user_list.html", {"page": page, "q": q, "roles": Role.choices, "role": role,
+                                                       "administers": administers})
 
 
-@require_capability("accounts.manage")
+@require_capability("accounts.administer")
 @require_http_methods(["GET", "POST"])
 @scoped(User)
 def user_edit(request, pk: int | None = None):
+    """The 系统管理员 creates or edits a working account (admin accounts: refused, audited, 403)."""
     instance = get_visible_or_404(User, request.user, pk=pk) if pk else None
+    if instance is not None and request.method == "GET":
+        services.user_check_administer(actor=request.user, user=instance)
     form = UserForm(request.POST if request.method == "POST" else None, instance=instance, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("password", "username")}
         try:
             if instance is None:
                 user = services.user_create(actor=request.user, username=form.cleaned_data["username"],
-                                            password=form.cleaned_data["password"] or None, **{
-                                                k: data[k] for k in ("role", "scope", "department", "full_name",
-                                                                     "post", "phone", "expires_at")})
+                                            password=form.cleaned_data["password"], **data)
             else:
                 user = services.user_update(actor=request.user, user=instance, data=data)
-                if form.cleaned_data["password"]:
-                    services.user_set_password(actor=request.user, user=user, password=form.cleaned_data["password"])
         except ValidationError as exc:
-            for field, errs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-                form.add_error(field if field in form.fields else None, errs)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
+            _form_errors(form, exc)
         else:
-            messages.success(request, f"账号 {user.username} 已保存。")
+            messages.success(request, f"账号 {user.username} 已保存。" + ("首次登录须修改临时密码。" if instance is None else ""))
             return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "instance": instance},
                   status=400 if form.errors else 200)
 
 
-@require_capability("accounts.manage")
+@require_capability("accounts.administer")
+@require_POST
+@scoped(User)
+def user_reset_password(request, pk: int):
+    """The 系统管理员 resets a working account's password: a temporary one, shown once, changed at next login."""
+    user = get_visible_or_404(User, request.user, pk=pk)
+    password = services.user_reset_password(actor=request.user, user=user)
+    response = render(request, "accounts/password_reset_done.html", {"account": user, "password": password})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_capability("accounts.secure")
+@require_http_methods(["GET", "POST"])
+@scoped(User)
+def user_security(request, pk: int):
+    """The 安全管理员's page of one account: state and expiry, unlock (never a password, never a role)."""
+    user = get_visible_or_404(User.objects.select_related("scope", "department"), request.user, pk=pk)
+    services.user_check_secure(actor=request.user, user=user, action="account.security_update")
+    initial = {"is_active": user.is_active,
+               "expires_at": timezone.localtime(user.expires_at).strftime("%Y-%m-%dT%H:%M") if user.expires_at else None}
+    form = AccountSecurityForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_security_update(actor=request.user, user=user, data=dict(form.cleaned_data))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"账号 {user.username} 的安全设置已保存。")
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_security.html",
+                  {"form": form, "account": user},
+                  status=400 if form.errors else 200)
+
+
+@require_capability("accounts.secure")
 @require_POST
 @scoped(User)
 def user_unlock(request, pk: int):

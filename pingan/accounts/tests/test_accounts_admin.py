@@ -1,4 +1,4 @@
-"""Account administration by the 安全管理员, role separation, API tokens."""
+"""Account administration (系统管理员: working accounts; 安全管理员: their security), role separation, API tokens."""
 import pytest
 from django.urls import reverse
 
@@ -15,14 +15,16 @@ def _form(world, **overrides):
     return data
 
 
-def test_the_security_admin_creates_an_account_and_it_is_audited(world, login):
-    client = login(world.users["security_admin"])
+def test_the_system_admin_creates_an_account_with_a_temporary_password_and_it_is_audited(world, login):
+    client = login(world.users["district_admin"])
     response = client.post(reverse("accounts:user_create"), _form(world))
     assert response.status_code == 302
     user = User.objects.get(username="new_grid")
     assert user.scope == world.grid("a") and user.check_password("Wang-Ge-2026!")
+    assert user.role == Role.GRID_WORKER and user.phone == "13800000000"
     entry = AuditEntry.objects.get(action="account.create", object_id=str(user.pk))
     assert "password" not in entry.changes["after"]
+    assert entry.changes["after"]["role"] == "grid_worker"
 
 
 @pytest.mark.parametrize("overrides, message", [
@@ -35,7 +37,7 @@ def test_the_security_admin_creates_an_account_and_it_is_audited(world, login):
     ({"username": ""}, "该字段是必填项"),
 ])
 def test_bad_account_input_is_refused_and_nothing_is_written(world, login, overrides, message):
-    client = login(world.users["security_admin"])
+    client = login(world.users["district_admin"])
     before = User.objects.count()
     response = client.post(reverse("accounts:user_create"), _form(world, **overrides))
     assert response.status_code == 400
@@ -44,13 +46,13 @@ def test_bad_account_input_is_refused_and_nothing_is_written(world, login, overr
 
 
 def test_a_duplicate_username_is_refused(world, login):
-    client = login(world.users["security_admin"])
+    client = login(world.users["district_admin"])
     response = client.post(reverse("accounts:user_create"), _form(world, username="township_a"))
     assert response.status_code == 400 and "已存在" in response.content.decode()
 
 
-@pytest.mark.parametrize("persona", ["district_admin", "township_a", "auditor", "leader", "grid_a"])
-def test_only_the_security_admin_manages_accounts(world, login, persona):
+@pytest.mark.parametrize("persona", ["township_a", "auditor", "leader", "grid_a"])
+def test_only_the_system_and_security_admins_open_the_account_pages(world, login, persona):
     client = login(world.users[persona])
     assert client.get(reverse("accounts:user_list")).status_code == 403
     assert client.post(reverse("accounts:user_create"), _form(world)).status_code == 403
@@ -78,6 +80,7 @@ def test_the_unlock_action_is_audited(world, login):
     locked.save()
     client = login(world.users["security_admin"])
     assert client.post(reverse("accounts:user_unlock", args=[locked.pk])).status_code == 302
+    assert AuditEntry.objects.get(action="account.unlock", object_id=str(locked.pk)).changes["failed_logins"] == [5, 0]
     locked.refresh_from_db()
     assert not locked.is_locked
     assert AuditEntry.objects.filter(action="account.unlock", object_id=str(locked.pk)).exists()
