@@ -148,6 +148,9 @@ INSTALLED_APPS = [
     "pingan.events",
     "pingan.people",
     "pingan.analytics",
+    "django_tasks",
+    "django_tasks_db",
+    "pingan.jobs",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +260,25 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Background jobs (pingan.jobs, docs/ledgers.md): django-tasks with its database backend, so SQLite and
+# PostgreSQL both work and no broker is needed; `make run` starts `manage.py db_worker` beside gunicorn.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Uploaded ledgers and the files jobs produce live here, outside MEDIA_ROOT: only the jobs' download view,
+# which checks the owner and audits the download, serves them.
+PINGAN_JOBS_ROOT = Path(env_str("PINGAN_JOBS_ROOT", str(BASE_DIR / "var" / "jobs")))
+PINGAN_JOBS_KEEP_DAYS = env_int("PINGAN_JOBS_KEEP_DAYS", 7, 1, 365)
+# Full personal numbers in an export need a second person's approval (another account that may reveal).
+PINGAN_EXPORT_APPROVAL = env_bool("PINGAN_EXPORT_APPROVAL", False)
+# What one uploaded ledger may hold (core.ledgers.readers): checked before parsing and while streaming.
+PINGAN_UPLOAD_MAX_MB = env_int("PINGAN_UPLOAD_MAX_MB", 20, 1, 2048)
+PINGAN_LEDGER_MAX_ROWS = env_int("PINGAN_LEDGER_MAX_ROWS", 200_000, 1, 100_000_000)
+PINGAN_LEDGER_MAX_COLUMNS = env_int("PINGAN_LEDGER_MAX_COLUMNS", 200, 10, 16_384)
+PINGAN_LEDGER_MAX_CELL_CHARS = env_int("PINGAN_LEDGER_MAX_CELL_CHARS", 10_000, 100, 1_000_000)
+PINGAN_XLSX_MAX_SHARED_STRINGS_MB = env_int("PINGAN_XLSX_MAX_SHARED_STRINGS_MB", 100, 1, 4096)
+PINGAN_XLSX_MAX_SHEET_MB = env_int("PINGAN_XLSX_MAX_SHEET_MB", 512, 1, 16_384)
+PINGAN_XLSX_MAX_PART_MB = env_int("PINGAN_XLSX_MAX_PART_MB", 20, 1, 1024)
+PINGAN_XLSX_MAX_RATIO = env_int("PINGAN_XLSX_MAX_RATIO", 200, 10, 100_000)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

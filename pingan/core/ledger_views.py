@@ -1,49 +1,37 @@
-"""Ledger pages: upload → preview with every error → confirm; a blank template; an export.
+"""Ledger pages: upload → background check (preview with every error) → confirm → background import; a blank
+template; an export as a background job (masked, or full personal numbers with a reason and, where the
+district asks for it, a second person's approval).
 
-The uploaded file waits for confirmation in a private temporary directory, keyed by a random token kept in
-the user's session (no model, nothing in the database); confirmation re-validates it, because the data may
-have changed in between, and writes it through the same engine as the CLI.
+A request never reads a whole ledger: it checks what it can at once (type, size, the xlsx zip's directory
+against the limits), stores the upload in the job's private folder (outside the media URL), enqueues a job
+and redirects to the job's page, whose progress bar follows the worker (pingan.jobs). The confirmation
+re-validates the file in its own job, because the data may have changed in between.
+
+The jobs app is the platform's job mechanism (architecture: "jobs/ (or in core)"); these views are its
+first user, and import it inside the functions so core's modules load without it.
 """
 from __future__ import annotations
 
 import io
-import os
-import secrets
-import tempfile
-import time
-from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pingan.core import ledgers
-from pingan.core.ledgers.writers import write_errors, write_template
+from pingan.core.ledgers.export import REVEAL_CAPABILITY, approval_required, check_full_export
+from pingan.core.ledgers.readers import quick_check
+from pingan.core.ledgers.writers import write_template
 from pingan.core.views import require_capability
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-KEEP_SECONDS = 24 * 3600
-SESSION_KEY = "ledger_uploads"
 ALLOWED_EXTENSIONS = (".xlsx", ".csv")
 
 
-def upload_dir() -> Path:
-    path = Path(tempfile.gettempdir()) / "pingan-ledgers"
-    path.mkdir(mode=0o700, exist_ok=True)
-    return path
-
-
-def _purge_old() -> None:
-    cutoff = time.time() - KEEP_SECONDS
-    for item in upload_dir().iterdir():
-        try:
-            if item.stat().st_mtime < cutoff:
-                item.unlink()
-        except OSError:
-            pass
+def max_upload_bytes() -> int:
+    return settings.PINGAN_UPLOAD_MAX_MB * 1024 * 1024
 
 
 def _specs_for(user, capability_attr: str):
@@ -72,14 +60,20 @@ def _spec_or_error(request, kind: str, capability_attr: str):
     return spec, ""
 
 
+def _index_context(request, **extra):
+    return {
+        "import_specs": _specs_for(request.user, "import_capability"),
+        "export_specs": _specs_for(request.user, "export_capability"),
+        "max_mb": settings.PINGAN_UPLOAD_MAX_MB, "max_rows": settings.PINGAN_LEDGER_MAX_ROWS,
+        "may_reveal": request.user.can(REVEAL_CAPABILITY),
+        "approval_required": approval_required(), **extra,
+    }
+
+
 @require_capability("ledgers.export")
 @require_GET
 def index(request):
-    return render(request, "core/ledgers/index.html", {
-        "import_specs": _specs_for(request.user, "import_capability"),
-        "export_specs": _specs_for(request.user, "export_capability"),
-        "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
-    })
+    return render(request, "core/ledgers/index.html", _index_context(request))
 
 
 @require_capability("ledgers.export")
@@ -94,129 +88,123 @@ def template(request):
     return FileResponse(buffer, as_attachment=True, filename=f"{spec.label}台账模板.xlsx")
 
 
-@require_capability("ledgers.export")
-@require_GET
-def export(request):
-    from pingan.geo.models import Node
+def _render_export(request, spec, status=200, **extra):
+    return render(request, "core/ledgers/export.html", {
+        "spec": spec, "may_reveal": request.user.can(REVEAL_CAPABILITY),
+        "approval_required": approval_required(), "min_reason": 4, **extra}, status=status)
 
-    spec, error = _spec_or_error(request, request.GET.get("kind", "").strip(), "export_capability")
+
+@require_capability("ledgers.export")
+@require_http_methods(["GET", "POST"])
+def export(request):
+    """GET: the export form of one ledger. POST: enqueue the export job and go to its page."""
+    from pingan.geo.models import Node
+    from pingan.jobs.models import Job
+    from pingan.jobs.services import job_create
+
+    data = request.POST if request.method == "POST" else request.GET
+    spec, error = _spec_or_error(request, data.get("kind", "").strip(), "export_capability")
     if error:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
-    fmt = request.GET.get("format", "xlsx").strip() or "xlsx"
+    if request.method == "GET":
+        return _render_export(request, spec, fmt=data.get("format", "xlsx"))
+    fmt = data.get("format", "xlsx").strip() or "xlsx"
     if fmt not in ("xlsx", "csv"):
-        return HttpResponse("导出格式只能是 xlsx 或 csv。", status=400, content_type="text/plain; charset=utf-8")
+        return _render_export(request, spec, 400, error="导出格式只能是 xlsx 或 csv。")
     node = None
-    code = request.GET.get("jurisdiction", "").strip()
+    code = data.get("jurisdiction", "").strip()
     if code:
         node = Node.objects.visible_to(request.user).filter(code=code).first()
         if node is None:
-            return HttpResponse("区划代码不存在，或不在您的管辖范围内。", status=404,
-                                content_type="text/plain; charset=utf-8")
-    buffer = io.BytesIO()
-    ledgers.export_ledger(spec, buffer, user=request.user, node=node, fmt=fmt)
-    buffer.seek(0)
-    stamp = timezone.localdate().strftime("%Y%m%d")
+            return _render_export(request, spec, 404, error="区划代码不存在，或不在您的管辖范围内。", fmt=fmt)
+    full = data.get("full") == "1"
+    reason = ""
+    if full:
+        try:
+            reason = check_full_export(spec, request.user, data.get("reason", ""), before_approval=True)
+        except PermissionDenied as exc:
+            from pingan.accounts.services import permission_denied_recorded
+
+            permission_denied_recorded(user=request.user, path=request.path)
+            return _render_export(request, spec, 403, error=str(exc), fmt=fmt)
+        except ValidationError as exc:
+            return _render_export(request, spec, 400, error="；".join(exc.messages), fmt=fmt,
+                                  reason=data.get("reason", ""), full=True)
     where = node.name if node else (request.user.scope.name if request.user.scope_id else "")
-    return FileResponse(buffer, as_attachment=True, filename=f"{spec.label}台账_{where}_{stamp}.{fmt}")
+    title = f"{spec.label}台账导出（{where}，{fmt}{'，完整号码' if full else ''}）"
+    job = job_create(actor=request.user, kind=Job.Kind.LEDGER_EXPORT, title=title,
+                     parameters={"ledger": spec.kind, "format": fmt, "jurisdiction": code, "full": full,
+                                 "reason": reason},
+                     scope_path=node.path if node else request.user.scope_path,
+                     needs_approval=full and approval_required())
+    return redirect("jobs:detail", pk=job.pk)
 
 
-def _render_preview(request, spec, result, token, filename, status):
-    return render(request, "core/ledgers/preview.html", {
-        "spec": spec, "result": result, "token": token, "filename": filename,
-    }, status=status)
+def _index_error(request, error: str, status: int):
+    return render(request, "core/ledgers/index.html", _index_context(request, error=error), status=status)
 
 
 @require_capability("ledgers.import")
 @require_http_methods(["GET", "POST"])
 def upload(request):
+    """Enqueue the check of an uploaded ledger; refuse at once what is plainly wrong or too big."""
+    from pingan.jobs.models import Job
+    from pingan.jobs.services import job_create
+
     if request.method == "GET":
         return redirect("core:ledgers")
+    limit = max_upload_bytes()
+    mb = settings.PINGAN_UPLOAD_MAX_MB
+    too_big = (f"文件太大，网页导入最多 {mb} MB；请拆分文件，或由管理员用 import_ledger 命令导入。")
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit + 64 * 1024:  # refused before the body is read (the form's other fields are small)
+        return _index_error(request, too_big, 413)
     spec, error = _spec_or_error(request, request.POST.get("kind", "").strip(), "import_capability")
     upload_file = request.FILES.get("file")
     if not error and upload_file is None:
         error = "请选择要导入的台账文件（.xlsx 或 .csv）。"
     if not error:
-        ext = os.path.splitext(upload_file.name or "")[1].lower()
-        if ext not in ALLOWED_EXTENSIONS:
-            error = "只能导入 .xlsx 或 .csv 文件。" + ("旧版 .xls 请先在 Excel 中另存为 .xlsx。" if ext == ".xls" else "")
-        elif upload_file.size == 0:
+        if upload_file.size > limit:
+            return _index_error(request, f"文件太大（{upload_file.size / 1024 / 1024:.1f} MB），" + too_big[3:], 413)
+        if upload_file.size == 0:
             error = "文件是空的。"
-        elif upload_file.size > MAX_UPLOAD_BYTES:
-            return render(request, "core/ledgers/index.html", {
-                "import_specs": _specs_for(request.user, "import_capability"),
-                "export_specs": _specs_for(request.user, "export_capability"),
-                "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
-                "error": f"文件太大（{upload_file.size / 1024 / 1024:.1f} MB），网页导入最多 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB；"
-                         "请拆分文件，或由管理员用 import_ledger 命令导入。"}, status=413)
+        else:
+            try:
+                quick_check(upload_file, upload_file.name or "")
+            except ledgers.LedgerFileError as exc:
+                error = str(exc)
     if error:
-        return render(request, "core/ledgers/index.html", {
-            "import_specs": _specs_for(request.user, "import_capability"),
-            "export_specs": _specs_for(request.user, "export_capability"),
-            "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024), "error": error}, status=400)
-    _purge_old()
-    token = secrets.token_urlsafe(16)
-    path = upload_dir() / f"{token}{ext}"
-    with open(path, "wb") as handle:
-        for chunk in upload_file.chunks():
-            handle.write(chunk)
-    result = ledgers.import_ledger(spec, str(path), user=request.user, filename=upload_file.name, dry_run=True)
-    if result.file_error:
-        path.unlink(missing_ok=True)
-        return _render_preview(request, spec, result, "", upload_file.name, 400)
-    uploads = request.session.get(SESSION_KEY, {})
-    uploads[token] = {"kind": spec.kind, "path": str(path), "name": upload_file.name, "user": request.user.pk}
-    request.session[SESSION_KEY] = uploads
-    return _render_preview(request, spec, result, token, upload_file.name, 400 if result.problems else 200)
-
-
-def _pending(request, token: str):
-    entry = request.session.get(SESSION_KEY, {}).get(token or "")
-    if not entry or entry.get("user") != request.user.pk or not os.path.exists(entry["path"]):
-        return None
-    return entry
+        return _index_error(request, error, 400)
+    job = job_create(actor=request.user, kind=Job.Kind.LEDGER_CHECK,
+                     title=f"{spec.label}台账导入检查（{upload_file.name}）",
+                     parameters={"ledger": spec.kind}, upload=upload_file)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @require_capability("ledgers.import")
 @require_POST
 def confirm(request):
-    token = request.POST.get("token", "")
-    entry = _pending(request, token)
-    if entry is None:
-        messages.error(request, "待确认的导入已失效（超时或已经导入），请重新上传文件。")
+    """Enqueue the import of a checked upload (the check job's own file, for its owner only)."""
+    from pingan.jobs.models import Job
+    from pingan.jobs.services import job_create
+
+    try:
+        check = Job.objects.visible_to(request.user).get(pk=int(request.POST.get("job", "")),
+                                                          kind=Job.Kind.LEDGER_CHECK)
+    except (Job.DoesNotExist, ValueError, TypeError):
+        check = None
+    if check is None or check.status != Job.Status.SUCCEEDED or not check.input_file:
+        messages.error(request, "待确认的导入已失效（已导入、已过期或检查未通过），请重新上传文件。")
         return redirect("core:ledgers")
-    spec, error = _spec_or_error(request, entry["kind"], "import_capability")
+    spec, error = _spec_or_error(request, check.parameters.get("ledger", ""), "import_capability")
     if error:
         messages.error(request, error)
         return redirect("core:ledgers")
     skip_invalid = request.POST.get("skip_invalid") == "1"
-    result = ledgers.import_ledger(spec, entry["path"], user=request.user, filename=entry["name"],
-                                   skip_invalid=skip_invalid)
-    uploads = request.session.get(SESSION_KEY, {})
-    if not result.written:
-        # The data changed since the preview, or errors remain: show them again; the file stays for a retry.
-        return _render_preview(request, spec, result, token, entry["name"], 400)
-    Path(entry["path"]).unlink(missing_ok=True)
-    uploads.pop(token, None)
-    errors_token = ""
-    if result.problems and result.bad_rows:
-        errors_token = secrets.token_urlsafe(16)
-        reasons: dict[int, list[str]] = {}
-        for problem in result.problems:
-            reasons.setdefault(problem.row, []).append(f"{problem.header}：{problem.reason}")
-        errors_path = upload_dir() / f"{errors_token}.errors.xlsx"
-        write_errors(str(errors_path), result.headers, result.bad_rows, reasons)
-        uploads[errors_token] = {"kind": spec.kind, "path": str(errors_path), "name": entry["name"],
-                                 "user": request.user.pk, "errors": True}
-    request.session[SESSION_KEY] = uploads
-    return render(request, "core/ledgers/done.html", {"spec": spec, "result": result, "errors_token": errors_token,
-                                                      "filename": entry["name"]})
-
-
-@require_capability("ledgers.import")
-@require_GET
-def errors_file(request):
-    entry = _pending(request, request.GET.get("token", ""))
-    if entry is None or not entry.get("errors"):
-        return HttpResponse("错误行文件不存在或已失效。", status=404, content_type="text/plain; charset=utf-8")
-    base = os.path.splitext(entry["name"])[0]
-    return FileResponse(open(entry["path"], "rb"), as_attachment=True, filename=f"{base}.errors.xlsx")
+    job = job_create(actor=request.user, kind=Job.Kind.LEDGER_IMPORT,
+                     title=f"{spec.label}台账导入（{check.input_name}{'，只导入正确的行' if skip_invalid else ''}）",
+                     parameters={"ledger": spec.kind, "source_job": check.pk, "skip_invalid": skip_invalid})
+    return redirect("jobs:detail", pk=job.pk)

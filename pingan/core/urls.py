@@ -14,7 +14,6 @@ urlpatterns = [
     path("ledgers/export/", ledger_views.export, name="ledger_export"),
     path("ledgers/import/", ledger_views.upload, name="ledger_upload"),
     path("ledgers/import/confirm/", ledger_views.confirm, name="ledger_confirm"),
-    path("ledgers/import/errors/", ledger_views.errors_file, name="ledger_errors"),
 ]
 
 # Workflow engine and calendar routes (pingan/core/workflow/urls.py).

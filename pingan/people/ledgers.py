@@ -16,7 +16,7 @@ from pingan.core import personal
 from pingan.core.ledgers import (
     CellError, ChoiceColumn, Column, DateColumn, LedgerSpec, PlaceColumn, TextColumn, register,
 )
-from pingan.core.ledgers.spec import build_instances, bulk_audit, bulk_insert, snapshotter
+from pingan.core.ledgers.spec import build_instances, bulk_audit, bulk_insert
 
 from . import choices as c
 from . import services
@@ -40,7 +40,18 @@ class IdCell(str):
 
 
 def _may_reveal(ctx) -> bool:
-    return ctx.user is None or ctx.user.can("people.reveal_id")
+    """Full numbers only where the engine says so: an import (its comparisons are never shown) or an export
+    that asked for full values with a reason by a role that may reveal (core.ledgers.export)."""
+    return bool(getattr(ctx, "full_values", False))
+
+
+class BirthDateColumn(DateColumn):
+    """出生日期: in a masked export only the year, so the date cannot be put back into a masked ID number."""
+
+    def display(self, value: Any, ctx) -> Any:
+        if value and not _may_reveal(ctx):
+            return f"{value.year}年"
+        return super().display(value, ctx)
 
 
 class IdNumberColumn(Column):
@@ -126,30 +137,10 @@ class PersonKeyColumn(IdNumberColumn):
         return {self.field: value}
 
 
-def _redacted_snapshots(instances: list) -> list[dict]:
-    """services.snapshot of each new record (personal data redacted), without its per-field loop."""
-    if not instances:
-        return []
-    model = type(instances[0])
-    snap = snapshotter(model)
-    fields = {f.name for f in model._meta.concrete_fields}
-    hidden = [name for name in services.HIDDEN_FIELDS if name in fields]
-    encrypted = [f.name for f in model._meta.concrete_fields
-                 if isinstance(f, personal.EncryptedTextField) and f.name not in services.HIDDEN_FIELDS]
-    result = []
-    for obj in instances:
-        data = snap(obj)
-        for name in hidden:
-            del data[name]
-        for name in encrypted:
-            data[name] = services.REDACTED if data[name] else ""
-        result.append({"after": data})
-    return result
-
-
 def _redacted_audit(spec: LedgerSpec, instances: list, ctx, rows: list[dict]) -> None:
+    # bulk_audit redacts the personal fields by type (core.audit), like every single audit entry.
     bulk_audit(actor=ctx.user, action=spec.audit_action, instances=instances, created=True,
-               scope_paths=[ctx.path_of_row(fields) for fields in rows], changes=_redacted_snapshots(instances))
+               scope_paths=[ctx.path_of_row(fields) for fields in rows])
 
 
 @register
@@ -160,6 +151,7 @@ class PeopleLedger(LedgerSpec):
     audit_action = "person.import"
     import_capability = "people.import"
     export_capability = "people.import"
+    personal_data = True
     description = "实有人口台账：一行一人，公民身份号码相同的行更新原记录；境外人员以证件类型和证件号码识别。"
     export_ordering = ("jurisdiction__path", "name", "id")
 
@@ -167,7 +159,7 @@ class PeopleLedger(LedgerSpec):
         IdNumberColumn("公民身份号码", "id_hash", key=True, width=22),
         TextColumn("姓名", "name", required=True, max_length=50, width=10),
         ChoiceColumn("性别", "sex", choices=c.Sex, accept_codes=False, width=6, help="男 或 女；须与公民身份号码一致"),
-        DateColumn("出生日期", "birth_date", allow_future=False, help="须与公民身份号码一致；可留空"),
+        BirthDateColumn("出生日期", "birth_date", allow_future=False, help="须与公民身份号码一致；可留空"),
         ChoiceColumn("民族", "ethnicity", choices=c.Ethnicity, default=c.Ethnicity.HAN, width=8),
         ChoiceColumn("人口类型", "person_type", required=True, choices=c.PersonType, accept_codes=False, width=10,
                      aliases={"户籍": "registered", "流动": "floating", "境外": "foreign", "留守": "left_behind"}),
@@ -253,6 +245,7 @@ class SpecialPeopleLedger(LedgerSpec):
     audit_action = "special_person.import"
     import_capability = "people.import"
     export_capability = "people.import"
+    personal_data = True
     description = ("特殊人群台账：一行一人一类，公民身份号码与人群类型相同的行更新原记录；"
                    "实有人口中没有的人员按公民身份号码、姓名和所属网格新建为户籍人口。")
     export_ordering = ("jurisdiction__path", "kind", "id")

@@ -28,3 +28,30 @@ def find_user(username: str) -> Any:
 def fail(command: Any, exc: CommandFailed) -> None:
     command.stderr.write(exc.message)
     sys.exit(exc.status)
+
+
+class StderrProgress:
+    """progress(done, total) for the commands: a line on stderr at most every `every` rows (a carriage-return
+    line on a terminal), so a long import or export shows it is moving."""
+
+    def __init__(self, stream: Any, verb: str, every: int = 2000):
+        self.stream = stream
+        self.verb = verb
+        self.every = every
+        self.last = -1
+        self.tty = bool(getattr(getattr(stream, "_out", stream), "isatty", lambda: False)())
+
+    def __call__(self, done: int, total: int) -> None:
+        if done == self.last or (done - self.last < self.every and done != total):
+            return
+        self.last = done
+        text = f"{self.verb} {done} / {total} 行" if total else f"{self.verb} {done} 行"
+        if self.tty:
+            self.stream.write(f"\r{text}", ending="")
+            self.stream.flush()
+        else:
+            self.stream.write(text)
+
+    def finish(self) -> None:
+        if self.tty and self.last >= 0:
+            self.stream.write("")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,7 +21,7 @@ from pingan.core import audit
 from .cleaning import CellError, clean_text
 from .columns import Column, PlaceColumn
 from .places import PlaceIndex
-from .readers import LedgerFileError, open_ledger
+from .readers import LedgerFileError, ReadLimits, open_ledger
 from .spec import LedgerSpec, today
 
 MAX_REPORTED_ERRORS = 100_000
@@ -80,9 +80,13 @@ class ImportResult:
 class LedgerContext:
     """What one import or export needs besides the rows: the user, their scope, the tree, link caches."""
 
-    def __init__(self, user: Any, spec: LedgerSpec, places: PlaceIndex | None = None):
+    def __init__(self, user: Any, spec: LedgerSpec, places: PlaceIndex | None = None, *, full_values: bool = False):
         self.user = user
         self.spec = spec
+        # Personal numbers (ID, phone) are displayed in full only when this is set: an export that asked for
+        # them with a reason (export.export_ledger checks the right), or an import, whose comparisons of old
+        # and new values are never shown to anyone (a masked comparison would miss a changed phone).
+        self.full_values = full_values
         self.scope_path = getattr(user, "scope_path", "") if user is not None else ""
         self.today = today()
         self._places = places
@@ -136,23 +140,38 @@ class _Rollback(Exception):
     """Leaves the import's transaction without writing (dry run, or bad rows without skip_invalid)."""
 
 
+Progress = Callable[[int, int], None]
+
+
 def import_ledger(spec: LedgerSpec, source: str | IO[bytes], *, user: Any, filename: str | None = None,
-                  dry_run: bool = False, skip_invalid: bool = False, places: PlaceIndex | None = None) -> ImportResult:
+                  dry_run: bool = False, skip_invalid: bool = False, places: PlaceIndex | None = None,
+                  limits: ReadLimits | None = None, progress: Progress | None = None) -> ImportResult:
     """Validate a whole ledger, then (unless dry_run, and only if valid or skip_invalid) write it.
 
     The file is streamed once: each batch of valid rows is matched against existing records and, when the
     import writes, written at once inside the import's transaction. The first bad row (without skip_invalid)
     stops the writing; the rest of the file is still validated so every bad cell is reported, and the
     transaction is rolled back, so nothing is written. Memory stays bounded by the batch size.
+
+    `limits` bounds what the file may hold (default: the settings); `progress(done, total)` is called after
+    each batch with the rows read so far and the rows the file says it has (0 when unknown).
     """
     check_permission(spec, user, spec.import_capability)
     result = ImportResult(kind=spec.kind, label=spec.label, dry_run=dry_run)
-    ctx = LedgerContext(user, spec, places)
+    ctx = LedgerContext(user, spec, places, full_values=True)
     try:
-        sheet = _open(spec, source, filename, ctx, result)
+        sheet = _open(spec, source, filename, ctx, result, limits)
+        total_hint = sheet.total_hint
+
+        def report() -> None:
+            if progress is not None:
+                progress(result.total, max(total_hint, result.total))
+
         if dry_run:
             for batch in _validated_batches(spec, sheet, ctx, result):
                 _split_existing(spec, batch, ctx, result)
+                report()
+            report()
             return result
         with transaction.atomic():
             writing = True
@@ -162,6 +181,8 @@ def import_ledger(spec: LedgerSpec, source: str | IO[bytes], *, user: Any, filen
                     writing = False
                 if writing and kept:
                     _write(spec, kept, ctx)
+                report()
+            report()
             if result.problems and not skip_invalid:
                 raise _Rollback
             result.written = True
@@ -179,9 +200,10 @@ def import_ledger(spec: LedgerSpec, source: str | IO[bytes], *, user: Any, filen
     return result
 
 
-def _open(spec: LedgerSpec, source: Any, filename: str | None, ctx: LedgerContext, result: ImportResult) -> Any:
+def _open(spec: LedgerSpec, source: Any, filename: str | None, ctx: LedgerContext, result: ImportResult,
+          limits: ReadLimits | None = None) -> Any:
     """Open the file and check its header row (a missing required column fails the file)."""
-    sheet = open_ledger(source, filename)
+    sheet = open_ledger(source, filename, limits)
     headers = sheet.headers
     result.headers = headers
     known = {c.header: c for c in spec.columns}

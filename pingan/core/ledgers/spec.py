@@ -54,6 +54,9 @@ class LedgerSpec:
     export_ordering: tuple[str, ...] = ("pk",)
     export_select_related: tuple[str, ...] = ()
     description: str = ""
+    # The ledger carries personal numbers (公民身份号码, phones): exported masked unless full values are asked
+    # for with a reason by a role that may reveal them (export.check_full_export); columns read ctx.full_values.
+    personal_data: bool = False
 
     # ------------------------------------------------------------------------------------ declaration
     @property
@@ -159,6 +162,10 @@ def bulk_audit(*, actor: Any, action: str, instances: Iterable[Any], created: bo
     if changes is None:
         snap = snapshotter(type(instances[0]))
         changes = [{"after": snap(obj)} for obj in instances]
+    # Personal fields redacted by type, as audit.record does for single entries.
+    model = type(instances[0])
+    if audit._redactors(model):
+        changes = [audit.redact(model, item) for item in changes]
     if connection.vendor != "postgresql":
         entries = []
         for i, obj in enumerate(instances):

@@ -29,6 +29,18 @@ def _header_cells(ws, headers: list[str], required: set[str]) -> list[Any]:
     return cells
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """The one guard against formula injection (CSV injection) in everything we write: text that a
+    spreadsheet would take for a formula (it begins with =, +, -, @, tab or carriage return) is prefixed with
+    a single quote, so Excel and WPS show it as text. The readers strip that quote again on import."""
+    if value.__class__ is str and value and value[0] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
 def write_xlsx(target: str | IO[bytes], spec: LedgerSpec, rows: Iterable[list[Any]], *, title: str | None = None) -> int:
     """Stream rows into a workbook with the spec's headers (required ones shaded). Returns the row count."""
     wb = Workbook(write_only=True)
@@ -39,36 +51,30 @@ def write_xlsx(target: str | IO[bytes], spec: LedgerSpec, rows: Iterable[list[An
     ws.append(_header_cells(ws, spec.headers, {c.header for c in spec.required_columns}))
     count = 0
     for row in rows:
-        ws.append([_safe_cell(ws, v) for v in row])
+        ws.append([neutralise(v) for v in row])
         count += 1
     wb.save(target)
     return count
 
 
-def _safe_cell(ws, value: Any) -> Any:
-    """Text that starts with "=" is written as text, never as a formula (no formula injection)."""
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
-
-
 def write_csv(target: str | IO[bytes], spec: LedgerSpec, rows: Iterable[list[Any]]) -> int:
-    """UTF-8 with BOM, so Excel opens it with the right encoding."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(spec.headers)
+    """UTF-8 with BOM, so Excel opens it with the right encoding. Streamed: memory does not grow with rows."""
+    handle = open(target, "wb") if isinstance(target, (str, os.PathLike)) else target
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
     count = 0
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-        count += 1
-    data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    if isinstance(target, (str, os.PathLike)):
-        with open(target, "wb") as handle:
-            handle.write(data)
-    else:
-        target.write(data)
+    try:
+        text.write("\ufeff")
+        writer = csv.writer(text)
+        writer.writerow(spec.headers)
+        for row in rows:
+            writer.writerow(["" if v is None else neutralise(v) for v in row])
+            count += 1
+        text.flush()
+    finally:
+        if isinstance(target, (str, os.PathLike)):
+            text.close()
+        else:
+            text.detach()
     return count
 
 
@@ -111,15 +117,10 @@ def write_errors(target: str | IO[bytes], headers: list[str], bad_rows: dict[int
     out_headers = list(headers) + ["错误原因", "原行号"]
     ws.append(_header_cells(ws, out_headers, set()))
     for number in sorted(bad_rows):
-        cells = [_plain(v) for v in bad_rows[number][: len(headers)]]
+        cells = [neutralise(v) for v in bad_rows[number][: len(headers)]]
         cells += [None] * (len(headers) - len(cells))
         reason = WriteOnlyCell(ws, value="；".join(reasons.get(number, [])))
         reason.font = ERROR_FONT
         ws.append(cells + [reason, number])
     wb.save(target)
 
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith("="):
-        return "'" + value  # never write a formula back
-    return value

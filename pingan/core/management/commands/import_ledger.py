@@ -1,8 +1,10 @@
-"""manage.py import_ledger KIND FILE [--dry-run] [--skip-invalid] [--user USERNAME]
+"""manage.py import_ledger KIND FILE [--dry-run] [--skip-invalid] [--user USERNAME] [--max-rows N]
 
 Exit status 0 only when every row went in (or, with --dry-run, would go in). Errors are printed in Chinese
 with row, column, value and reason; nothing is written when any row is bad unless --skip-invalid, which
-writes the good rows and saves the bad ones to <FILE>.errors.xlsx with a 错误原因 column.
+writes the good rows and saves the bad ones to <FILE>.errors.xlsx with a 错误原因 column. Progress goes to
+stderr. The file's limits are the settings' (PINGAN_LEDGER_MAX_ROWS …); --max-rows raises the row cap for
+one import run by an administrator on the server.
 """
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from django.core.management.base import BaseCommand
 
 from pingan.core import ledgers
 from pingan.core.context import command_context
-from pingan.core.ledgers.cli import CommandFailed, fail, find_user
+from pingan.core.ledgers.cli import CommandFailed, StderrProgress, fail, find_user
+from pingan.core.ledgers.readers import ReadLimits
 from pingan.core.ledgers.writers import write_errors
 
 
@@ -27,6 +30,8 @@ class Command(BaseCommand):
         parser.add_argument("--skip-invalid", action="store_true",
                             help="写入正确的行，错误行另存为 <文件>.errors.xlsx")
         parser.add_argument("--user", default="admin", help="以哪个账号导入（默认 admin，区综治中心管理员）")
+        parser.add_argument("--max-rows", type=int, default=None,
+                            help="本次导入的数据行数上限（默认取设置 PINGAN_LEDGER_MAX_ROWS）")
 
     def handle(self, *args, **options):
         try:
@@ -43,12 +48,18 @@ class Command(BaseCommand):
         if not os.path.isfile(path):
             raise CommandFailed(f"文件不存在：{path}")
         user = find_user(options["user"])
+        if options["max_rows"] is not None and options["max_rows"] < 1:
+            raise CommandFailed("--max-rows 应为正整数。")
+        progress = StderrProgress(self.stderr, "已检查" if options["dry_run"] else "已处理")
         with command_context("import_ledger"):
             try:
                 result = ledgers.import_ledger(spec, path, user=user, dry_run=options["dry_run"],
-                                               skip_invalid=options["skip_invalid"])
+                                               skip_invalid=options["skip_invalid"], progress=progress,
+                                               limits=ReadLimits.from_settings(max_rows=options["max_rows"]))
             except PermissionDenied as exc:
                 raise CommandFailed(str(exc)) from None
+            finally:
+                progress.finish()
         for warning in result.warnings:
             self.stdout.write(f"提示：{warning}")
         if result.file_error:
