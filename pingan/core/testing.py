@@ -8,6 +8,7 @@ Apps register, in their own `testing.py` (found automatically by the generic lea
 """
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
@@ -17,16 +18,37 @@ from django.contrib.auth.hashers import make_password
 from .scoping import scoped  # noqa: F401  (re-exported for tests)
 
 LEAK_FACTORIES: dict[type, Callable[["World", str], Any]] = {}
+# Every factory of a model by variant name ("" = the one in LEAK_FACTORIES). A model holding rows of two data
+# kinds (enrolments of health and of other kinds, their visits and fund spendings) registers one per kind, so
+# the role net checks the health rule as well as the place rule.
+LEAK_VARIANTS: dict[type, dict[str, Callable[["World", str], Any]]] = {}
 UNSCOPED_ROUTES: dict[str, str] = {}
 # POST-only or side-effect routes the leak test must not GET blindly: name -> HTTP method to probe.
 TEST_PASSWORD = "Pingan-Test-2026!"
 
 
-def leak_factory(model: type):
+def leak_factory(model: type, variant: str = ""):
+    """Register `func(world, side) -> instance`. The instance should carry a marker (see `marked`)."""
     def decorator(func):
-        LEAK_FACTORIES[model] = func
+        if not variant:
+            LEAK_FACTORIES[model] = func
+        LEAK_VARIANTS.setdefault(model, {})[variant] = func
         return func
     return decorator
+
+
+def new_marker() -> str:
+    """A token no other record shares, ASCII so that JSON, CSV and HTML show it unchanged."""
+    return "MK" + uuid.uuid4().hex[:12]
+
+
+def marked(instance: Any, marker: str, *also: str) -> Any:
+    """Attach the marker a factory wrote into a field its detail page and list rows show; the role net
+    looks for exactly this string, so a page showing another record of the same township does not count.
+    `also`: other strings as unique to the record that some pages show instead (a case's number)."""
+    instance.leak_marker = marker
+    instance.leak_markers = (marker, *[m for m in also if m])
+    return instance
 
 
 def unscoped_route(name: str, reason: str) -> None:
@@ -105,4 +127,23 @@ def build_world() -> World:
         user(f"grid_{side}", Role.GRID_WORKER, world.grid(side))
         user(f"mediator_{side}", Role.MEDIATOR, world.township(side))
         user(f"handler_{side}", Role.DEPT_HANDLER, world.township(side), world.departments[f"police_{side}"])
+    return world
+
+
+def add_role_net_personas(world: World) -> World:
+    """Personas the role × route net needs beyond the usual world (kept out of build_world so other tests'
+    counts of departments and accounts stay as they are): in each township a handler of a department that is
+    not the township's 派出所 (its 司法所), who sits in the same place as the township's cases but is not
+    assigned them."""
+    from pingan.accounts.choices import Role
+    from pingan.accounts.models import Department, User
+
+    password = make_password(TEST_PASSWORD)
+    for side in ("a", "b"):
+        township = world.township(side)
+        dept = Department.objects.create(jurisdiction=township, name=f"{township.name[:2]}司法所", category="司法行政")
+        world.departments[f"justice_{side}"] = dept
+        world.users[f"other_handler_{side}"] = User.objects.create(
+            username=f"other_handler_{side}", role=Role.DEPT_HANDLER, scope=township, department=dept,
+            password=password, full_name=f"other_handler_{side}")
     return world

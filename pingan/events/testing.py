@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from pingan.core.testing import leak_factory, unscoped_route
+from pingan.core.testing import leak_factory, marked, new_marker, unscoped_route
 
 from .choices import DeadlineUnit, FieldType, Source
 from .models import Category, CategoryField, DispatchRule, Event, Open311Key
@@ -48,48 +48,76 @@ def jpeg_bytes(size=(64, 48), color=(200, 80, 40)) -> bytes:
     return buffer.getvalue()
 
 
-def _category(world, side):
+def _category(world, side, marker=""):
     county = world.county
     parent = Category.objects.filter(code="98").first() or Category.objects.create(
         jurisdiction=county, code="98", name="乡镇自定类别")
     # A township's own category (a township may add local ones): visible in that township only.
-    return Category.objects.create(jurisdiction=world.township(side), code=f"98{'1' if side == 'a' else '2'}1",
-                                   name=f"{world.township(side).name}专项巡查", parent=parent)
+    code = f"98{'1' if side == 'a' else '2'}1"
+    if marker or Category.objects.filter(code=code).exists():
+        code = f"98{'1' if side == 'a' else '2'}{Category.objects.filter(parent=parent).count() + 2}"
+    return Category.objects.create(jurisdiction=world.township(side), code=code,
+                                   name=f"{world.township(side).name}{marker}专项巡查", parent=parent)
+
+
+def _shared_category(world, side):
+    """The township's own category that the township's events, fields and rules hang on (made once)."""
+    return Category.objects.filter(code=f"98{'1' if side == 'a' else '2'}1").first() or _category(world, side)
 
 
 @leak_factory(Category)
 def _leak_category(world, side):
-    return _category(world, side)
+    marker = new_marker()
+    return marked(_category(world, side, marker), marker)
 
 
 @leak_factory(CategoryField)
 def _leak_field(world, side):
-    category = Category.objects.filter(code=f"98{'1' if side == 'a' else '2'}1").first() or _category(world, side)
-    return CategoryField.objects.create(category=category, code=f"field_{side}", label=f"{world.township(side).name}字段")
+    marker = new_marker()
+    category = _shared_category(world, side)
+    n = CategoryField.objects.filter(category=category).count()
+    return marked(CategoryField.objects.create(category=category, code=f"field_{side}{n}", label=f"{marker}字段"), marker)
 
 
 @leak_factory(DispatchRule)
 def _leak_rule(world, side):
-    category = Category.objects.filter(code=f"98{'1' if side == 'a' else '2'}1").first() or _category(world, side)
-    return DispatchRule.objects.create(category=category, jurisdiction=world.township(side),
-                                       department=world.departments[f"police_{side}"])
+    marker = new_marker()
+    # A category of its own: one rule per (category, place).
+    category = _category(world, side, marker)
+    return marked(DispatchRule.objects.create(category=category, jurisdiction=world.township(side),
+                                              department=world.departments[f"police_{side}"], note=f"{marker}规则"),
+                  marker)
 
 
 @leak_factory(Open311Key)
 def _leak_key(world, side):
     from . import intake
 
-    return Open311Key.objects.create(jurisdiction=world.township(side), name=f"{world.township(side).name}热线接口",
-                                     key_hash=intake.hash_secret(f"leak-{side}", "open311"), key_prefix=f"pa_{side}")
+    marker = new_marker()
+    return marked(Open311Key.objects.create(jurisdiction=world.township(side), name=f"{marker}热线接口",
+                                            key_hash=intake.hash_secret(f"leak-{marker}", "open311"),
+                                            key_prefix=marker[-8:]), marker)
 
 
 @leak_factory(Event)
 def _leak_event(world, side):
+    """An event reported by the township's grid worker, registered and dispatched to the township's 派出所:
+    its handler sees it (by assignment), another department's handler does not (whatever its place)."""
     from . import services
 
-    category = Category.objects.filter(code=f"98{'1' if side == 'a' else '2'}1").first() or _category(world, side)
+    marker = new_marker()
+    category = _shared_category(world, side)
     report = services.event_report(actor=world.users[f"grid_{side}"], category=category,
-                                   description=f"{world.village(side).short_name}路口积水", source=Source.GRID)
-    return report.event
+                                   description=f"{marker}{world.village(side).short_name}路口积水",
+                                   address=f"{world.village(side).short_name}{marker}路口", source=Source.GRID)
+    event = report.event
+    centre = world.users["center_staff"]
+    services.event_act(actor=centre, event=event, action="register")
+    services.event_act(actor=centre, event=event, action="dispatch",
+                       data={"assigned_department": world.departments[f"police_{side}"]})
+    event.refresh_from_db()
+    return marked(event, marker, event.number)
+
+
 # /healthz (pingan/core/health.py) was added with bench/bench_events.py, whose baseline it is.
 unscoped_route("core:healthz", "健康检查：只返回 {\"status\": \"ok\"}，不查数据库、不含任何数据")

@@ -6,7 +6,7 @@ import datetime as dt
 from django.utils import timezone
 
 from pingan.core.models import TransitionLog, WorkflowAttachment
-from pingan.core.testing import leak_factory
+from pingan.core.testing import leak_factory, marked, new_marker
 
 from .choices import HazardType, RiskLevel
 from .models import Hazard
@@ -29,14 +29,25 @@ def make_hazard(world, side: str = "a", *, actor=None, **overrides) -> Hazard:
 
 @leak_factory(Hazard)
 def _hazard(world, side):
-    return make_hazard(world, side)
+    marker = new_marker()
+    hazard = make_hazard(world, side, description=f"{marker}{world.village(side).short_name}废品收购站堆放易燃物",
+                         location=f"{world.village(side).short_name}{marker}号")
+    return marked(hazard, marker, hazard.number)
 
 
 @leak_factory(WorkflowAttachment)
 def _attachment(world, side):
+    """A photo of a hazard's registration, stored for real: its bytes carry the marker, so a download that
+    should have been refused is caught by its body as well as its status."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    marker = new_marker()
     hazard = make_hazard(world, side)
     log = TransitionLog.objects.for_case(hazard).first()
-    return WorkflowAttachment.objects.create(
+    path = default_storage.save(f"workflow/leak/{marker}.png", ContentFile(f"not-a-png {marker}".encode()))
+    attachment = WorkflowAttachment.objects.create(
         log=log, case_type=log.case_type, case_id=log.case_id, jurisdiction=hazard.jurisdiction,
-        department=hazard.responsible_department, file=f"workflow/leak/{side}.png", name=f"现场照片{side}号.png",
+        department=hazard.responsible_department, file=path, name=f"现场照片{marker}.png",
         content_type="image/png", size=100)
+    return marked(attachment, marker, hazard.number)

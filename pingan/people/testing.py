@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from pingan.core import personal
-from pingan.core.testing import leak_factory
+from pingan.core.testing import leak_factory, marked, new_marker
 
 from . import choices as c
 from . import services
@@ -52,51 +52,94 @@ def make_enrollment(world, side: str = "a", person: Person | None = None, kind: 
 
 @leak_factory(Person)
 def _person(world, side):
-    return make_person(world, side, name=f"泄露测试{side.upper()}人员")
+    marker = new_marker()
+    return marked(make_person(world, side, name=f"泄露{marker}", current_address=f"{world.village(side).short_name}{marker}号"),
+                  marker)
 
 
 @leak_factory(Household)
 def _household(world, side):
-    return services.household_create(actor=None, grid=world.grid(side), number=f"LEAK{side.upper()}0001",
-                                     address=f"{world.village(side).short_name}泄露测试户")
+    marker = new_marker()
+    return marked(services.household_create(actor=None, grid=world.grid(side), number=marker,
+                                            address=f"{world.village(side).short_name}{marker}户"), marker)
 
 
 @leak_factory(RentalHouse)
 def _rental(world, side):
-    return services.rental_house_register(actor=None, grid=world.grid(side),
-                                          data={"address": f"{world.village(side).short_name}出租屋{side.upper()}",
-                                                "owner_name": f"房主{side.upper()}某"})
+    marker = new_marker()
+    return marked(services.rental_house_register(actor=None, grid=world.grid(side),
+                                                 data={"address": f"{world.village(side).short_name}{marker}出租屋",
+                                                       "owner_name": f"房主{side.upper()}某"}), marker)
+
+
+def _marked_enrollment(world, side, kind):
+    """An enrolment whose own fields (责任人, 措施) carry the marker, not its person's name: the person is a
+    person row that a mediator may see even when the enrolment is a health row that it may not."""
+    marker = new_marker()
+    enrollment = make_enrollment(world, side, person=make_person(world, side), kind=kind)
+    SpecialEnrollment.objects.filter(pk=enrollment.pk).update(responsible_name=f"责任人{marker}",
+                                                               measures=f"{marker}帮扶措施")
+    enrollment.refresh_from_db()
+    return marked(enrollment, marker)
 
 
 @leak_factory(SpecialEnrollment)
 def _enrollment(world, side):
-    person = make_person(world, side, name=f"列管测试{side.upper()}人员")
-    return make_enrollment(world, side, person=person)
+    return _marked_enrollment(world, side, c.SpecialKind.MENTAL)  # health
+
+
+@leak_factory(SpecialEnrollment, variant="other")
+def _enrollment_other(world, side):
+    return _marked_enrollment(world, side, c.SpecialKind.RELEASED)  # not health
+
+
+def _marked_visit(world, side, kind):
+    marker = new_marker()
+    enrollment = make_enrollment(world, side, person=make_person(world, side), kind=kind)
+    visit = services.visit_record(actor=None, enrollment=enrollment, visited_on=dt.date.today(), form=c.VisitForm.HOME,
+                                  findings=f"{marker}走访情况正常", visitor_name=f"走访人{marker}")
+    return marked(visit, marker)
 
 
 @leak_factory(Visit)
 def _visit(world, side):
-    enrollment = make_enrollment(world, side, person=make_person(world, side, name=f"走访测试{side.upper()}人员"))
-    return services.visit_record(actor=None, enrollment=enrollment, visited_on=dt.date.today(), form=c.VisitForm.HOME,
-                                 findings=f"走访情况{side.upper()}正常")
+    return _marked_visit(world, side, c.SpecialKind.MENTAL)  # health
+
+
+@leak_factory(Visit, variant="other")
+def _visit_other(world, side):
+    return _marked_visit(world, side, c.SpecialKind.RELEASED)  # not health
 
 
 @leak_factory(TreatmentEpisode)
 def _episode(world, side):
-    enrollment = make_enrollment(world, side, person=make_person(world, side, name=f"住院测试{side.upper()}人员"))
-    return services.treatment_episode_record(actor=None, enrollment=enrollment, hospital=f"{side.upper()}镇测试医院",
-                                             started_on=dt.date.today() - dt.timedelta(days=5))
+    marker = new_marker()
+    enrollment = make_enrollment(world, side, person=make_person(world, side))
+    return marked(services.treatment_episode_record(actor=None, enrollment=enrollment, hospital=f"{marker}医院",
+                                                    started_on=dt.date.today() - dt.timedelta(days=5)), marker)
 
 
 @leak_factory(Fund)
 def _fund(world, side):
-    return services.fund_create(actor=None, jurisdiction=world.township(side), name=f"{side.upper()}镇救助资金",
+    marker = new_marker()
+    return marked(services.fund_create(actor=None, jurisdiction=world.township(side), name=f"{marker}救助资金",
+                                       year=dt.date.today().year, amount=Decimal("10000")), marker)
+
+
+def _marked_spending(world, side, kind):
+    marker = new_marker()
+    fund = services.fund_create(actor=None, jurisdiction=world.township(side), name=f"{side.upper()}镇救助资金",
                                 year=dt.date.today().year, amount=Decimal("10000"))
+    enrollment = make_enrollment(world, side, person=make_person(world, side), kind=kind)
+    return marked(services.fund_spend(actor=None, fund=fund, enrollment=enrollment, spent_on=dt.date.today(),
+                                      amount=Decimal("100"), purpose=f"{marker}补助"), marker)
 
 
 @leak_factory(FundSpending)
 def _spending(world, side):
-    fund = _fund(world, side)
-    enrollment = make_enrollment(world, side, person=make_person(world, side, name=f"资金测试{side.upper()}人员"))
-    return services.fund_spend(actor=None, fund=fund, enrollment=enrollment, spent_on=dt.date.today(),
-                               amount=Decimal("100"), purpose=f"{side.upper()}镇药费补助")
+    return _marked_spending(world, side, c.SpecialKind.MENTAL)  # health
+
+
+@leak_factory(FundSpending, variant="other")
+def _spending_other(world, side):
+    return _marked_spending(world, side, c.SpecialKind.RELEASED)  # not health
