@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import io
 import re
 import secrets
 import unicodedata
@@ -13,12 +12,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from pingan.core import limits
+from pingan.core.uploads import CleanImage, clean_image
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
 
@@ -171,41 +169,20 @@ def check_attributes(category: Category, raw: dict[str, Any], fields=None) -> di
     return result
 
 
-def prepare_photo(upload: Any) -> tuple[ContentFile, int, int]:
-    """An uploaded image checked (an image, at most 10 MB) and re-encoded as a JPEG at most 1600 px on its
-    long side. Re-encoding drops EXIF, including any GPS position embedded by the phone."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+def prepare_photo(upload: Any) -> CleanImage:
+    """An uploaded photo checked and re-encoded by the one upload validator (pingan.core.uploads): a real
+    image of at most 10 MB and 40 megapixels, at most 1600 px on its long side, stored under the extension
+    of its detected type, without EXIF (and so without the phone's GPS position)."""
+    return clean_image(upload, field="photos", max_side=PHOTO_MAX_SIDE, max_bytes=PHOTO_MAX_BYTES,
+                       max_pixels=PHOTO_MAX_PIXELS)
 
-    name = getattr(upload, "name", "照片")
-    size = getattr(upload, "size", None)
-    if size is None:
-        raise ValidationError({"photos": f"“{name}”不是有效的文件。"})
-    if size == 0:
-        raise ValidationError({"photos": f"“{name}”是空文件。"})
-    if size > PHOTO_MAX_BYTES:
-        raise ValidationError({"photos": f"照片“{name}”有 {size / 1024 / 1024:.1f} MB，超过 10 MB 的上限。"})
-    try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            if probe.format not in ("JPEG", "PNG", "WEBP", "GIF", "BMP", "MPO"):
-                raise ValidationError({"photos": f"“{name}”的格式 {probe.format} 不支持，请上传 JPG 或 PNG 照片。"})
-            if probe.width * probe.height > PHOTO_MAX_PIXELS:
-                raise ValidationError({"photos": f"照片“{name}”像素过大。"})
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
-            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-            buffer = io.BytesIO()
-            image.save(buffer, "JPEG", quality=82, optimize=True)
-            width, height = image.size
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise ValidationError({"photos": f"“{name}”不是有效的图片文件。"}) from None
-    base = str(name).rsplit(".", 1)[0][:80] or "照片"
-    return ContentFile(buffer.getvalue(), name=f"{base}.jpg"), width, height
+
+def mask_email(value: str) -> str:
+    """zhang.san@example.com → z***@example.com: enough for the centre to recognise it, not to write to it."""
+    name, at, domain = (value or "").partition("@")
+    if not at:
+        return "*" * min(len(value or ""), 8)
+    return f"{name[:1]}***@{domain}"
 
 
 def new_lookup_code() -> str:
@@ -223,13 +200,5 @@ def lookup_code_matches(event, code: str) -> bool:
 
 def rate_limited(bucket: str, ident: str, *, limit: int, seconds: int) -> bool:
     """True when `ident` has used up `limit` hits in the current window of `seconds` (fixed window)."""
-    window = int(timezone.now().timestamp()) // seconds
-    key = f"rl:{bucket}:{ident}:{window}"
-    if cache.add(key, 1, seconds + 5):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, seconds + 5)
-        return False
-    return count > limit
+    # The counter lives in the database (pingan.core.limits), shared by every worker and process.
+    return limits.exceeded(f"rl:{bucket}:{ident}", limit=limit, seconds=seconds)
