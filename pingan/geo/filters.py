@@ -1,10 +1,12 @@
 import django_filters
 
+from pingan.core.filters import FilterSet
+
 from .choices import Level
 from .models import Node
 
 
-class NodeFilter(django_filters.FilterSet):
+class NodeFilter(FilterSet):
     level = django_filters.ChoiceFilter(choices=Level.choices, label="层级")
     parent = django_filters.CharFilter(field_name="parent__code", label="上级代码")
     name = django_filters.CharFilter(lookup_expr="icontains", label="名称")

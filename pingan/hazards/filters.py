@@ -4,13 +4,14 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
+from pingan.core.filters import FilterSet
 from pingan.core.workflow.models import today
 
 from .choices import HazardStatus, HazardType, RiskLevel
 from .models import Hazard
 
 
-class HazardFilter(django_filters.FilterSet):
+class HazardFilter(FilterSet):
     place = django_filters.CharFilter(method="filter_place", label="地点（区划代码）")
     hazard_type = django_filters.ChoiceFilter(choices=HazardType.choices, label="隐患类型")
     risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label="风险等级")

@@ -2,6 +2,8 @@
 import django_filters
 from django.db.models import Q
 
+from pingan.core.filters import FilterSet
+
 from . import choices as c
 from . import selectors
 from .models import Household, Person, RentalHouse, SpecialEnrollment, Visit
@@ -18,7 +20,7 @@ def _under(queryset, name, value):
     return queryset.filter(jurisdiction__path__startswith=path) if path else queryset.none()
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label="姓名、证件后四位、电话或地址")
     person_type = django_filters.ChoiceFilter(choices=c.PersonType.choices, label="人口类型")
     jurisdiction = django_filters.CharFilter(method=_under, label="辖区代码")
@@ -33,7 +35,7 @@ class PersonFilter(django_filters.FilterSet):
         return selectors.search_people(queryset, value)
 
 
-class HouseholdFilter(django_filters.FilterSet):
+class HouseholdFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label="户号或住址")
     jurisdiction = django_filters.CharFilter(method=_under, label="辖区代码")
 
@@ -45,7 +47,7 @@ class HouseholdFilter(django_filters.FilterSet):
         return queryset.filter(Q(number__icontains=value) | Q(address__icontains=value))
 
 
-class RentalHouseFilter(django_filters.FilterSet):
+class RentalHouseFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label="地址或房主")
     use = django_filters.ChoiceFilter(choices=c.RentalUse.choices, label="出租用途")
     jurisdiction = django_filters.CharFilter(method=_under, label="辖区代码")
@@ -58,7 +60,7 @@ class RentalHouseFilter(django_filters.FilterSet):
         return queryset.filter(Q(address__icontains=value) | Q(owner_name__icontains=value))
 
 
-class EnrollmentFilter(django_filters.FilterSet):
+class EnrollmentFilter(FilterSet):
     q = django_filters.CharFilter(method="search", label="姓名或证件后四位")
     kind = django_filters.ChoiceFilter(choices=c.SpecialKind.choices, label="人群类型")
     risk_level = django_filters.CharFilter(label="风险等级")
@@ -84,7 +86,7 @@ class EnrollmentFilter(django_filters.FilterSet):
         return queryset
 
 
-class VisitFilter(django_filters.FilterSet):
+class VisitFilter(FilterSet):
     enrollment = django_filters.NumberFilter(label="列管记录编号")
     form = django_filters.ChoiceFilter(choices=c.VisitForm.choices, label="走访形式")
     visited_from = django_filters.DateFilter(field_name="visited_on", lookup_expr="gte", label="走访日期起")

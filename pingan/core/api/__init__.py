@@ -1,4 +1,6 @@
-"""API helpers shared by every app: the exception handler and the scoped viewset base."""
+"""API helpers shared by every app: the exception handler and the scoped viewset base. The JSON parser
+(`pingan.core.parsers.JSONParser`) and the filter backend (`pingan.core.filters.FilterBackend`) live outside
+this package, which imports DRF's views: DRF imports them while it defines its views."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,9 +36,15 @@ def exception_handler(exc, context):
     if response is not None:
         for cls, message in _MESSAGES.items():
             if isinstance(exc, cls) and isinstance(response.data, dict) and "detail" in response.data:
+                if isinstance(exc, exceptions.ParseError) and _is_chinese(str(exc.detail)):
+                    break  # our parsers' own message says what is wrong
                 response.data["detail"] = message
                 break
     return response
+
+
+def _is_chinese(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):

@@ -4,10 +4,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from pingan.core.api import ScopedReadOnlyViewSet
+from pingan.core.parsers import JSONParser
 from pingan.geo.models import Node
 
 from .. import services
