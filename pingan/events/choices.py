@@ -40,6 +40,13 @@ class PhotoRule(models.TextChoices):
     BOTH = "both", "上报和反馈都必须有照片"
 
 
+class PublicDisplay(models.TextChoices):
+    """公开展示: which events of a category the anonymous Open311 list shows (never reporter details)."""
+    NONE = "none", "不公开"
+    CITIZEN = "citizen", "只公开群众自己反映的事件"
+    ALL = "all", "公开全部事件（含网格员、中心登记的）"
+
+
 class FieldType(models.TextChoices):
     """Open311 GeoReport v2 attribute datatypes."""
     STRING = "string", "单行文字"

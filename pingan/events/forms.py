@@ -14,8 +14,8 @@ from .models import Category, CategoryField, DispatchRule
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
-        fields = ["code", "name", "parent", "description", "keywords", "is_sensitive", "is_public", "deadline_amount",
-                  "deadline_unit", "urgent_deadline_amount", "photo_rule", "is_active", "order"]
+        fields = ["code", "name", "parent", "description", "keywords", "is_sensitive", "is_public", "public_display",
+                  "deadline_amount", "deadline_unit", "urgent_deadline_amount", "photo_rule", "is_active", "order"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,7 +15,6 @@ from django.utils import timezone
 from pingan.core.ledgers import (
     BooleanColumn, ChoiceColumn, DateColumn, LedgerSpec, PlaceColumn, TextColumn, register,
 )
-from pingan.core.personal import mask_phone
 
 from .choices import Channel, EventState, Satisfaction, Source, Urgency
 from .models import Event
@@ -84,9 +83,10 @@ class _ReporterColumn(TextColumn):
 class _PhoneColumn(TextColumn):
     def display(self, value: Any, ctx) -> Any:
         event = value
-        if event.source in (Source.GRID, Source.CENTRE) or not event.reporter_phone or not _may_see_reporter(ctx):
+        # The masked companion: the ledger never decrypts the citizen's phone.
+        if event.source in (Source.GRID, Source.CENTRE) or not event.reporter_phone_masked or not _may_see_reporter(ctx):
             return None
-        return mask_phone(event.reporter_phone)
+        return event.reporter_phone_masked
 
 
 def _may_see_reporter(ctx) -> bool:

@@ -11,10 +11,13 @@ from django.db.models import Q
 
 from pingan.accounts.models import ancestor_paths
 from pingan.core.models import ScopedModel
+from pingan.core.personal import EncryptedTextField
 from pingan.core.scoping import ScopedQuerySet, scope_q
 from pingan.core.workflow.models import WorkflowCase, WorkflowQuerySet
 
-from .choices import Channel, DeadlineUnit, EventState, FieldType, PhotoRule, Satisfaction, Source, Urgency
+from .choices import (
+    Channel, DeadlineUnit, EventState, FieldType, PhotoRule, PublicDisplay, Satisfaction, Source, Urgency,
+)
 
 DESCRIPTION_MAX = 4000
 
@@ -57,6 +60,9 @@ class Category(ScopedModel):
     is_sensitive = models.BooleanField("敏感类别", default=False,
                                        help_text="对外公开时位置只显示到网格，不显示具体坐标和地址")
     is_public = models.BooleanField("群众可报", default=True, help_text="出现在群众上报页和开放接口中")
+    public_display = models.CharField(
+        "公开展示", max_length=10, choices=PublicDisplay.choices, default=PublicDisplay.CITIZEN,
+        help_text="开放接口的公开事件列表显示该类别的哪些事件；报告人信息任何时候都不公开，坐标只保留三位小数")
     deadline_amount = models.PositiveSmallIntegerField("处置时限", default=3, validators=[MinValueValidator(1)])
     deadline_unit = models.CharField("时限单位", max_length=16, choices=DeadlineUnit.choices,
                                      default=DeadlineUnit.WORKING_DAYS)
@@ -200,6 +206,14 @@ class EventQuerySet(WorkflowQuerySet):
             return Q(state__in=open_states, due_at__lt=timezone.now())
         return Q(state__in=open_states, deadline__lt=on)
 
+    def published(self):
+        """What the anonymous Open311 list may show: events of a category the district marks 公开展示 — all of
+        them, or (the default) only citizens' own reports (public page, Open311). Grid workers' and the
+        centre's internal reports are never published unless the district says so for that category."""
+        citizen = Q(source__in=[Source.PUBLIC, Source.OPEN311])
+        return self.filter(Q(category__public_display=PublicDisplay.ALL)
+                           | Q(category__public_display=PublicDisplay.CITIZEN) & citizen)
+
     def is_overdue_now(self, event: "Event") -> bool:
         """overdue_q() of one event in memory (what with_overdue() would annotate), without a query."""
         from django.utils import timezone
@@ -235,8 +249,12 @@ class Event(ScopedModel, WorkflowCase):
                                  related_name="reported_events", verbose_name="上报人")
     # A citizen's own details: kept for the centre's call-back, never shown on a public page or API.
     reporter_name = models.CharField("报告人姓名", max_length=50, blank=True)
-    reporter_phone = models.CharField("报告人电话", max_length=20, blank=True)
-    reporter_email = models.EmailField("报告人邮箱", blank=True)
+    # Phone and e-mail are encrypted at rest; pages, the API, the ledger and the audit trail show the masked
+    # companions, and the full value only comes out through an audited reveal (services.event_reveal_reporter).
+    reporter_phone = EncryptedTextField("报告人电话（密文）", blank=True)
+    reporter_phone_masked = models.CharField("报告人电话", max_length=20, blank=True)
+    reporter_email = EncryptedTextField("报告人邮箱（密文）", blank=True)
+    reporter_email_masked = models.CharField("报告人邮箱", max_length=254, blank=True)
     reported_at = models.DateTimeField("上报时间", db_index=True)
     idempotency_key = models.CharField("幂等键", max_length=64, unique=True, null=True, blank=True, editable=False)
     lookup_code_hash = models.CharField("查询码摘要", max_length=64, blank=True, editable=False)

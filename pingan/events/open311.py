@@ -1,12 +1,16 @@
 """Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) under /open311/v2/.
 
-Public reads show only what is public: no reporter identity ever; for a sensitive category the location is
-rounded to the grid (its centre and name) and the description is withheld. Writes need an `api_key` issued
-by the district; each key belongs to a channel and an area. Errors are a list of {code, description}.
+Public reads show only what the district publishes: events of categories marked 公开展示 — by default only
+citizens' own reports (public page, Open311), never grid workers' or the centre's internal ones; no reporter
+identity ever; coordinates rounded to 3 decimals (about 100 m); for a sensitive category the location is
+the grid's centre and name and the description is withheld. Writes need an `api_key` issued by the district;
+each key belongs to a channel and an area, enforced for coordinates, addresses and `jurisdiction_id`.
+Errors are a list of {code, description}.
 """
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from xml.etree import ElementTree as ET
 
 from django.core.exceptions import ValidationError
@@ -17,12 +21,14 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from pingan.core.middleware import client_address
+from pingan.geo.models import Node
 
 from . import intake, services
 from .choices import EventState, Source
 from .models import Category, Event
 
 MAX_RESULTS = 1000
+PUBLIC_PRECISION = Decimal("0.001")  # about 110 m north-south: the street, not the doorway
 DEFAULT_DAYS = 90
 CLOSED = {EventState.CLOSED, EventState.REJECTED, EventState.DUPLICATE}
 
@@ -122,6 +128,7 @@ def public_request(event: Event) -> dict:
     sensitive = event.category.is_sensitive
     place = event.jurisdiction
     if sensitive:
+        # The grid's centre and name stand for the place; the event's own address is never published.
         lat, lng, address, description = place.latitude, place.longitude, place.name, "（该类事件不公开描述）"
     else:
         lat, lng = event.latitude, event.longitude
@@ -144,14 +151,18 @@ def public_request(event: Event) -> dict:
         "address": address,
         "address_id": "",
         "zipcode": "",
-        "lat": float(lat) if lat is not None else None,
-        "long": float(lng) if lng is not None else None,
+        "lat": _rounded(lat),
+        "long": _rounded(lng),
         "media_url": "",
     }
 
 
+def _rounded(value) -> float | None:
+    return float(Decimal(value).quantize(PUBLIC_PRECISION)) if value is not None else None
+
+
 def _public_events():
-    return Event.objects.filter(category__is_public=True).select_related(
+    return Event.objects.published().select_related(
         "category", "jurisdiction", "assigned_department", "assigned_township")
 
 
@@ -251,6 +262,14 @@ def _create(request, fmt: str):
             values = post.getlist(name)
             attributes[name[10:-1]] = values if len(values) > 1 else values[0]
     name = " ".join(p for p in (post.get("last_name", "").strip(), post.get("first_name", "").strip()) if p)
+    area = key.jurisdiction
+    jurisdiction_id = intake.normalize(post.get("jurisdiction_id", ""))
+    if jurisdiction_id:
+        node = Node.objects.filter(code=jurisdiction_id[:20]).only("path").first()
+        if node is None:
+            return error(fmt, 400, f"jurisdiction_id“{jurisdiction_id[:20]}”不是本区的区划代码。")
+        if not (node.path.startswith(area.path) or area.path.startswith(node.path)):
+            return error(fmt, 403, f"jurisdiction_id“{jurisdiction_id[:20]}”不在本接口密钥的受理范围内。")
     try:
         result = services.event_report(
             actor=None, category=category, description=post.get("description", ""),
@@ -260,9 +279,12 @@ def _create(request, fmt: str):
             idempotency_key=post.get("idempotency_key"), within=key.jurisdiction)
     except ValidationError as exc:
         messages = []
-        for field, msgs in (exc.message_dict.items() if hasattr(exc, "message_dict") else [("", exc.messages)]):
+        pairs = exc.message_dict.items() if hasattr(exc, "message_dict") else [("", exc.messages)]
+        for field, msgs in pairs:
             messages.extend(msgs)
-        return error(fmt, 400, "；".join(messages))
+        # A place outside the key's area is a refusal of the key, not bad input.
+        outside = hasattr(exc, "message_dict") and "area" in exc.message_dict
+        return error(fmt, 403 if outside else 400, "；".join(messages))
     event = result.event
     return render([{"service_request_id": event.number, "token": event.public_token,
                     "service_notice": f"已受理，查询码 {result.lookup_code}（请告知报告人，用于在群众查询页查看进度）。"

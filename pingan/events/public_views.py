@@ -71,7 +71,8 @@ def lookup(request):
             error, status = "请填写事件编号和查询码。", 400
         else:
             number = intake.normalize(form.cleaned_data["number"]).upper()
-            candidate = Event.objects.filter(number=number).select_related(
+            # Only citizens' own reports carry a lookup code; internal reports are never looked up here.
+            candidate = Event.objects.filter(number=number, source__in=[Source.PUBLIC, Source.OPEN311]).select_related(
                 "category", "assigned_department", "assigned_township").first()
             if candidate is None or not intake.lookup_code_matches(candidate, form.cleaned_data["code"]):
                 error, status = "编号或查询码不正确。", 404

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from pingan.accounts.models import Department, User
 from pingan.core import audit
+from pingan.core.personal import mask_phone
 from pingan.core.calendar import add_working_days
 from pingan.core.ledgers import bulk_insert
 from pingan.core.models import AuditEntry, CaseCounter, Supervision, TransitionLog
@@ -277,7 +278,9 @@ def seed_events(ctx: SeedContext) -> None:
                                                                 f"{text}。", urgency=urgency,
             source=source, channel="hotline_12345" if source == Source.CENTRE else "",
             reporter=reporter, reporter_name=name if source == Source.PUBLIC else "",
-            reporter_phone=phone if source == Source.PUBLIC else "", reported_at=reported, idempotency_key=keys[i],
+            reporter_phone=phone if source == Source.PUBLIC else "",
+            reporter_phone_masked=mask_phone(phone) if source == Source.PUBLIC else "",
+            reported_at=reported, idempotency_key=keys[i],
             lookup_code_hash=intake.hash_secret(intake.new_lookup_code(), "lookup") if source == Source.PUBLIC else "",
             number=numbers.next(township_code, timezone.localtime(reported).date()),
             latitude=grid.latitude, longitude=grid.longitude, address="",

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from pingan.accounts.models import Department
 from pingan.core import audit
+from pingan.core.personal import mask_phone
 from pingan.core.services import model_create, model_update, validation_message
 from pingan.core.workflow import engine
 from pingan.core.workflow.numbers import next_case_number
@@ -22,7 +23,7 @@ from pingan.geo.choices import Level
 from pingan.geo.models import Node
 
 from . import deadlines, intake
-from .choices import Channel, EventState, FieldType, PhotoStage, Source, Urgency
+from .choices import Channel, EventState, FieldType, PhotoStage, PublicDisplay, Source, Urgency
 from .models import Category, CategoryField, DispatchRule, Event, Open311Key
 
 NUMBER_PREFIX = "SJ"
@@ -40,7 +41,7 @@ def _in_scope(actor: Any, node: Node) -> bool:
 
 # --- Categories ------------------------------------------------------------------------------------------
 CATEGORY_FIELDS = ("code", "name", "parent", "description", "keywords", "is_sensitive", "is_public",
-                   "deadline_amount", "deadline_unit", "urgent_deadline_amount", "photo_rule", "is_active", "order")
+                   "public_display", "deadline_amount", "deadline_unit", "urgent_deadline_amount", "photo_rule", "is_active", "order")
 
 
 @transaction.atomic
@@ -60,6 +61,15 @@ def category_save(*, actor: Any, data: dict[str, Any], instance: Category | None
             errors["code"] = f"小类代码应以大类代码 {parent.code} 开头。"
         if instance is not None and instance.children.exists():
             errors["parent"] = "该类别下已有小类，不能再归入其他大类。"
+    if data.get("public_display") not in PublicDisplay.values:
+        if "public_display" in data and data["public_display"]:
+            errors["public_display"] = "公开展示的取值无效。"
+        elif instance is None:
+            # Not chosen: citizens' own reports of a category they may report and that is not sensitive.
+            sensitive, public = data.get("is_sensitive", False), data.get("is_public", True)
+            data["public_display"] = PublicDisplay.NONE if sensitive or not public else PublicDisplay.CITIZEN
+        else:
+            data.pop("public_display", None)
     if errors:
         raise ValidationError(errors)
     if instance is None:
@@ -305,10 +315,16 @@ def event_report(*, actor: Any, category: Category | None, description: Any, jur
         if lat is None and not address:
             errors["latitude"] = "请提供事件位置：经纬度或地址。"
         elif lat is not None:
-            jurisdiction = intake.locate(lat, lng, within)
+            # The grid nearest to the point in the whole district, then the key's area checked: limiting the
+            # search to the area would pin a point far outside it on the area's nearest grid.
+            jurisdiction = intake.locate(lat, lng)
+            if jurisdiction is not None and within is not None and not jurisdiction.path.startswith(within.path):
+                errors["area"] = f"位置（{lat}，{lng}）不在本接口密钥的受理范围（{within.name}）内。"
         else:
             jurisdiction = _match_address(address, within)
-        if jurisdiction is None and "latitude" not in errors:
+            if jurisdiction is None and within is not None and _match_address(address, None) is not None:
+                errors["area"] = f"地址“{address[:40]}”不在本接口密钥的受理范围（{within.name}）内。"
+        if jurisdiction is None and "latitude" not in errors and "area" not in errors:
             errors["latitude"] = "该位置不在本接口密钥的受理范围内。" if within is not None else "无法确定事件所在的网格。"
     photos = [p for p in photos if p]
     if len(photos) > intake.PHOTO_MAX_COUNT:
@@ -317,7 +333,7 @@ def event_report(*, actor: Any, category: Category | None, description: Any, jur
     if "photos" not in errors:
         for upload in photos:
             try:
-                prepared.append(intake.prepare_photo(upload)[0])
+                prepared.append(intake.prepare_photo(upload))
             except ValidationError as exc:
                 errors.setdefault("photos", exc.message_dict["photos"])
     if category is not None and "category" not in errors:
@@ -379,7 +395,9 @@ def _create(*, actor, category, text, jurisdiction, lat, lng, address, urgency, 
         jurisdiction=jurisdiction, category=category, description=text, address=address, latitude=lat,
         longitude=lng, urgency=urgency, attributes=attributes, source=source, channel=channel, api_key=api_key,
         reporter=actor if source in (Source.GRID, Source.CENTRE) else None, reporter_name=reporter_name,
-        reporter_phone=reporter_phone, reporter_email=reporter_email, reported_at=now, idempotency_key=key,
+        reporter_phone=reporter_phone, reporter_phone_masked=mask_phone(reporter_phone)[:20],
+        reporter_email=reporter_email, reporter_email_masked=intake.mask_email(reporter_email)[:254],
+        reported_at=now, idempotency_key=key,
         lookup_code_hash=intake.hash_secret(lookup_code, "lookup") if lookup_code else "",
         number=next_case_number(EVENT_KIND.number_prefix, _township_code(jurisdiction), timezone.localdate(now)),
     )
@@ -388,26 +406,68 @@ def _create(*, actor, category, text, jurisdiction, lat, lng, address, urgency, 
     # Field checks only: the related rows were just loaded (their foreign keys hold in the database), and
     # the unique columns are the database's to guard: the number comes from the locked counter, the
     # public token is random, and a racing idempotency key raises IntegrityError, answered in event_report.
-    exclude = _LOADED_RELATIONS + ([] if reporter_email else ["reporter_email"])
-    event.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    event.full_clean(exclude=_LOADED_RELATIONS, validate_unique=False, validate_constraints=False)
     event.save(force_insert=True)
     if api_key is not None:
         Open311Key.objects.filter(pk=api_key.pk).update(last_used_at=now)
     audit.record(actor=actor, action="events.event.report", obj=event,
-                 changes={"after": audit.snapshot(event, exclude_secret_fields()), "photos": len(prepared)})
+                 changes={"after": audited_snapshot(event), "photos": len(prepared)})
     engine.case_log_created(actor=actor if getattr(actor, "pk", None) else None, case=event,
-                            note=Source(source).label, photos=[(p, "image/jpeg") for p in prepared])
+                            note=Source(source).label, photos=[(p.file, p.content_type) for p in prepared])
     return Report(event=event, created=True, lookup_code=lookup_code)
 
 
 # Foreign keys a new event is given as objects read in the same request (never ids from the client).
 _LOADED_RELATIONS = ["jurisdiction", "category", "reporter", "api_key"]
-_AUDITED_FIELDS = tuple(f.name for f in Event._meta.concrete_fields if f.name not in ("lookup_code_hash", "public_token"))
+# Never in the audit trail: the lookup hash and public token (secrets), and the citizen's phone and e-mail
+# (encrypted at rest; the trail keeps their masked companions, which every role reading it may see).
+_SECRET_FIELDS = ("lookup_code_hash", "public_token", "reporter_phone", "reporter_email")
+_AUDITED_FIELDS = tuple(f.name for f in Event._meta.concrete_fields if f.name not in _SECRET_FIELDS)
 
 
 def exclude_secret_fields() -> list[str]:
-    """Fields of an event written to the audit trail: not the lookup hash or the idempotency key."""
+    """Fields of an event written to the audit trail (not its secrets nor the citizen's contact details)."""
     return list(_AUDITED_FIELDS)
+
+
+def mask_name(name: str) -> str:
+    """张三丰 → 张**: the history says a name was left without showing it to roles that may not see it."""
+    name = (name or "").strip()
+    return name[:1] + "*" * min(len(name) - 1, 4) if name else ""
+
+
+def audited_snapshot(event: Event) -> dict[str, Any]:
+    """An event as the audit trail keeps it: its fields, the citizen's name masked, no phone or e-mail."""
+    snapshot = audit.snapshot(event, exclude_secret_fields())
+    snapshot["reporter_name"] = mask_name(event.reporter_name)
+    return snapshot
+
+
+REVEALABLE = {"reporter_phone": "报告人电话", "reporter_email": "报告人邮箱"}
+
+
+def event_reveal_reporter(*, actor: Any, event: Event, field: str, reason: str) -> str:
+    """The full phone or e-mail a citizen left, for a role that may see the citizen's details (受理立案 and
+    allowed to reveal personal numbers); the reveal and its reason are audited, a refusal too. The caller
+    has fetched `event` through `visible_to(actor)`."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    from pingan.core import personal
+
+    if field not in REVEALABLE:
+        raise ValidationError({"field": "只能查看报告人电话或邮箱。"})
+    if actor is not None and not actor.can("events.register"):
+        audit.record(actor=actor, action="event.reveal", obj=event, changes={"field": field},
+                     outcome="failure", detail="无权查看报告人信息")
+        raise PermissionDenied("您的角色不能查看报告人信息。")
+    # The stored ciphertext itself (a Cast to a plain text column skips the field's decryption on read).
+    ciphertext = Event.objects.filter(pk=event.pk).annotate(raw=Cast(field, TextField())) \
+        .values_list("raw", flat=True).first() or ""
+    if ciphertext and not ciphertext.startswith(personal.CIPHER_PREFIX):
+        ciphertext = personal.encrypt(ciphertext)  # a row not yet migrated: plaintext at rest
+    return personal.reveal(actor=actor, obj=event, field=field, label=REVEALABLE[field], ciphertext=ciphertext,
+                           reason=reason, capability="people.reveal_id")
 
 
 # --- Workflow ---------------------------------------------------------------------------------------------
@@ -430,7 +490,7 @@ def _prepare_photos(photos: Iterable[Any]) -> list[Any]:
     photos = [p for p in photos or [] if p]
     if len(photos) > intake.PHOTO_MAX_COUNT:
         raise ValidationError({"photos": f"每次最多上传 {intake.PHOTO_MAX_COUNT} 张照片。"})
-    return [intake.prepare_photo(p)[0] for p in photos]
+    return [intake.prepare_photo(p).file for p in photos]
 
 
 def event_act(*, actor: Any, event: Event, action: str, data: dict[str, Any] | None = None, note: str = "",

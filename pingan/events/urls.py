@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/extension/", views.extension, name="extension"),
     path("<int:pk>/evaluate/", views.evaluate, name="evaluate"),
     path("<int:pk>/photo/", views.photo, name="photo"),
+    path("<int:pk>/reveal/", views.reveal, name="reveal"),
     path("config/", views.category_list, name="category_list"),
     path("config/categories/new/", views.category_edit, name="category_create"),
     path("config/categories/<int:pk>/", views.category_edit, name="category_edit"),

@@ -225,9 +225,37 @@ def detail(request, pk: int, errors: dict | None = None, status: int = 200):
         "may_evaluate": event.state == EventState.CLOSED and user.can("events.evaluate") and may_evaluate(user, event),
         "satisfactions": Satisfaction.choices, "urgencies": Urgency.choices,
         "attributes": _attribute_rows(event),
-        "show_reporter": event.source in (Source.PUBLIC, Source.OPEN311) and user.can("events.register"),
+        "show_reporter": _shows_reporter(user, event),
+        "may_reveal": _shows_reporter(user, event) and user.can("people.reveal_id")
+        and bool(event.reporter_phone_masked or event.reporter_email_masked),
     }
     return render(request, "events/detail.html", context, status=status)
+
+
+def _shows_reporter(user, event: Event) -> bool:
+    """A citizen's name and masked contact details: for the roles that register events and call back."""
+    return event.source in (Source.PUBLIC, Source.OPEN311) and user.can("events.register")
+
+
+@login_required
+@require_POST
+@scoped(Event)
+def reveal(request, pk: int):
+    """The full phone or e-mail a citizen left, once, with a reason; the reveal goes to the audit log."""
+    _require_cases(request)
+    event = _event_or_404(request, pk)
+    field = request.POST.get("field", "")
+    field = field if field in services.REVEALABLE else "reporter_phone"
+    reason = request.POST.get("reason", "")
+    context = {"event": event, "field": field, "label": services.REVEALABLE[field], "reason": reason}
+    try:
+        value = services.event_reveal_reporter(actor=request.user, event=event, field=field, reason=reason)
+    except ValidationError as exc:
+        context["errors"] = [m for msgs in _errors(exc).values() for m in msgs]
+        return render(request, "events/reveal.html", context, status=400)
+    response = render(request, "events/reveal.html", {**context, "value": value or "（未留）"})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _attribute_rows(event: Event):

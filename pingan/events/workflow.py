@@ -21,7 +21,8 @@ CAPABILITIES = {
     "events.register": CENTRE_ROLES,           # 受理/立案, 不予立案, 派遣, 重复件, 重新办理
     "events.handle": {Role.DEPT_HANDLER, Role.TOWNSHIP_OFFICER},  # 签收, 处置反馈, 退回中心
     "events.check": CENTRE_ROLES | {Role.GRID_WORKER},  # 核查 (the grid worker only their own reports)
-    "events.supervise": {Role.DISTRICT_ADMIN, Role.CENTER_STAFF, Role.LEADER},
+    # 督办 is a write (it opens a supervision the unit must answer): leaders read only, so they ask the centre.
+    "events.supervise": {Role.DISTRICT_ADMIN, Role.CENTER_STAFF},
     "events.extend": {Role.DEPT_HANDLER, Role.TOWNSHIP_OFFICER},
     "events.approve_extension": {Role.DISTRICT_ADMIN, Role.CENTER_STAFF},
     "events.evaluate": CENTRE_ROLES | {Role.GRID_WORKER},
