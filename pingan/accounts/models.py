@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from pingan.core.models import ScopedModel
-from pingan.core.scoping import ScopedQuerySet, scope_q
+from pingan.core.scoping import ScopedQuerySet, place_q
 
 from . import permissions
 from .choices import Role
@@ -23,11 +22,7 @@ class DepartmentQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         # A township sees the departments of its own subtree and those above it (the 区公安分局 it dispatches
         # to), never a sibling township's 派出所.
-        base = scope_q(self.model, user)
-        if user is not None and getattr(user, "is_authenticated", False) and user.scope_path \
-                and user.may_see_data_kind("reference"):
-            base |= Q(jurisdiction__path__in=ancestor_paths(user.scope_path))
-        return self.filter(base)
+        return self.filter(place_q(self.model, user))
 
 
 class Department(ScopedModel):
@@ -101,7 +96,11 @@ class User(AbstractUser):
         return self.scope_path
 
     def may_see_data_kind(self, kind: str) -> bool:
-        return kind in permissions.DATA_KINDS.get(self.role, set())
+        return self.data_access(kind) is not None
+
+    def data_access(self, kind: str) -> str | None:
+        """How this account reaches rows of a kind of data: "place", "assigned" or None (permissions.DATA_ACCESS)."""
+        return permissions.data_access(self.role, kind) if self.is_active else None
 
     def can(self, capability: str) -> bool:
         return self.is_active and permissions.role_can(self.role, capability)

@@ -13,10 +13,47 @@ ALL_WORKING = {
     Role.MEDIATOR, Role.DEPT_HANDLER, Role.LEADER,
 }
 
-# Kinds of data (core.scoping) each role may read at all; scope still limits which rows.
-DATA_KINDS: dict[str, set[str]] = {role: {"reference", "case", "person"} for role in ALL_WORKING}
-DATA_KINDS[Role.AUDITOR] = {"audit"}
-DATA_KINDS[Role.SECURITY_ADMIN] = {"reference"}
+# How each role reaches rows of each kind of data (core.scoping). The one table behind `visible_to`:
+# - PLACE: rows at or under the user's scope node (plus rows assigned to the user's department or to the user);
+# - ASSIGNED: only rows assigned to the user's department or to the user, wherever they are (a department's
+#   handler works the cases dispatched to it, not the county's registers);
+# - a kind missing from a role's row: nothing of that kind.
+# Kinds: "reference" (the tree, departments, accounts, configuration), "case" (events, hazards …), "person"
+# (people registers, special populations, visits, funds), "health" (the rows of person data that are health
+# data, PIPL Art.28: the health kinds' enrolments, their details and visits, treatment, fund spending on them),
+# "audit" (the audit trail).
+PLACE = "place"
+ASSIGNED = "assigned"
+
+_EVERYTHING_BY_PLACE = {"reference": PLACE, "case": PLACE, "person": PLACE, "health": PLACE}
+DATA_ACCESS: dict[str, dict[str, str]] = {
+    Role.DISTRICT_ADMIN: dict(_EVERYTHING_BY_PLACE),
+    Role.CENTER_STAFF: dict(_EVERYTHING_BY_PLACE),
+    Role.TOWNSHIP_OFFICER: dict(_EVERYTHING_BY_PLACE),
+    Role.VILLAGE_OFFICER: dict(_EVERYTHING_BY_PLACE),
+    Role.GRID_WORKER: dict(_EVERYTHING_BY_PLACE),
+    # Mediators work disputes between people; health data is not their business.
+    Role.MEDIATOR: {"reference": PLACE, "case": PLACE, "person": PLACE},
+    Role.DEPT_HANDLER: {"reference": PLACE, "case": ASSIGNED},
+    # Leaders read cases and registers for their place; individual health records are not needed for that.
+    Role.LEADER: {"reference": PLACE, "case": PLACE, "person": PLACE},
+    # Three-role separation: the auditor reads the audit trail only, the security admin the accounts only.
+    Role.AUDITOR: {"audit": PLACE},
+    Role.SECURITY_ADMIN: {"reference": PLACE},
+}
+
+# Kinds of data each role may read at all (derived from DATA_ACCESS; scope still limits which rows).
+DATA_KINDS: dict[str, set[str]] = {role: set(kinds) for role, kinds in DATA_ACCESS.items()}
+
+
+def data_access(role: str, kind: str) -> str | None:
+    """How `role` reaches rows of `kind`: PLACE, ASSIGNED or None (not at all)."""
+    return DATA_ACCESS.get(role, {}).get(kind)
+
+
+def roles_with_access(kind: str) -> set[str]:
+    return {role for role, kinds in DATA_ACCESS.items() if kind in kinds}
+
 
 CAPABILITIES: dict[str, set[str]] = {
     # The jurisdiction tree: pilot flags are set by the district.
@@ -31,6 +68,8 @@ CAPABILITIES: dict[str, set[str]] = {
     "geo.manage_grids": {Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER},
     # Writing case data: everybody who works cases; leaders read only.
     "data.write": ALL_WORKING - {Role.LEADER},
+    # Health data (PIPL Art.28), for pages and services that must say so: the roles DATA_ACCESS gives it to.
+    "people.read_health": roles_with_access("health"),
     "api.token": ALL_WORKING | {Role.AUDITOR},
     # Three-role separation (三员分立) of account work: the 系统管理员 keeps the working accounts (create, edit,
     # reset a password), the 安全管理员 only their security state (unlock, deactivate, expiry, second factor).

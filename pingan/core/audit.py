@@ -41,10 +41,64 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
     return result
 
 
+def redacted_snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """snapshot() with the instance's personal fields redacted by type: for a service that records one
+    model's fields on another object's entry (a person's details on the enrolment's entry)."""
+    return redact(type(instance), snapshot(instance, fields))
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [before, after]} for the fields whose values differ."""
     keys = set(before) | set(after)
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
+
+
+# ------------------------------------------------------------------------------------------ redaction
+# What the trail records of a personal field is decided by the field's type (pingan.core.personal: encrypted
+# text, ciphertext, lookup hashes, birth dates, phones carry `audit_redact`), for every model, at the one place
+# every entry is written — no service has to remember it.
+def _redactors(model: type[models.Model] | None) -> dict[str, Any]:
+    if model is None:
+        return {}
+    cached = _MODEL_REDACTORS.get(model)
+    if cached is None:
+        cached = {}
+        for field in model._meta.concrete_fields:
+            redact = getattr(field, "audit_redact", None)
+            if redact is not None:
+                cached[field.name] = redact
+                cached[field.attname] = redact
+        _MODEL_REDACTORS[model] = cached
+    return cached
+
+
+_MODEL_REDACTORS: dict[type, dict[str, Any]] = {}
+
+
+def redact(model: type[models.Model] | None, changes: Any) -> Any:
+    """`changes` in any of the shapes services write — {"after": {field: v}}, {"before": …, "after": …},
+    {field: [before, after]}, or lists of those — with every personal field of `model` replaced by its
+    redaction. Redactions are idempotent, so redacting twice is harmless."""
+    own = _redactors(model)
+
+    def one(name: str, value: Any) -> Any:
+        redactor = own.get(name)
+        if redactor is None:
+            return walk(value)
+        if isinstance(value, list) and len(value) == 2:
+            return [redactor(v) for v in value]
+        if isinstance(value, (dict, list)):
+            return walk(value)
+        return redactor(value)
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: one(k, v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return walk(changes)
 
 
 def object_scope_path(obj: Any) -> str:
@@ -72,8 +126,12 @@ def record(
     object_id: str = "",
     object_repr: str = "",
     scope_path: str = "",
+    redact_as: Iterable[type[models.Model]] = (),
 ) -> AuditEntry:
-    """Append one audit entry. `actor` may be None (system) or an unsaved/anonymous user."""
+    """Append one audit entry. `actor` may be None (system) or an unsaved/anonymous user.
+
+    Personal fields in `changes` are redacted by field type: those of `obj`'s model always, and those of the
+    models in `redact_as` when the changes describe another model's fields."""
     ctx = context.current()
     actor_obj = actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
     if obj is not None:
@@ -82,6 +140,9 @@ def record(
         object_repr = object_repr or str(obj)[:200]
     if not scope_path:
         scope_path = object_scope_path(obj) or (getattr(actor_obj, "scope_path", "") if actor_obj else "")
+    changes = redact(type(obj) if obj is not None else None, jsonable(changes or {}))
+    for model in redact_as:
+        changes = redact(model, changes)
     return AuditEntry.objects.create(
         actor=actor_obj,
         actor_name=(getattr(actor, "username", "") or "")[:150] if actor is not None else "系统",
@@ -93,7 +154,7 @@ def record(
         object_id=object_id,
         object_repr=object_repr[:200],
         scope_path=scope_path or "",
-        changes=jsonable(changes or {}),
+        changes=changes,
         outcome=outcome,
         detail=detail,
     )

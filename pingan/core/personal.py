@@ -10,7 +10,8 @@ masking, and the audited reveal.
   an exact lookup is one indexed equality.
 - The field key comes from `settings.PINGAN_FIELD_KEY` (env PINGAN_FIELD_KEY, else a local `.field_key`
   file generated once). Losing it makes every encrypted value unreadable: back it up with the database.
-- `mask_id` / `mask_phone` give what lists, pages, the API and exports show; `reveal` is the only way to
+- `mask_id` / `mask_phone` give what lists, pages, the API and exports show (one mask per kind of number,
+  designed against rebuilding from what is shown beside it); `reveal` is the only way to
   the plaintext for a person: it checks the capability, requires a reason and writes an audit entry.
 """
 from __future__ import annotations
@@ -159,28 +160,35 @@ def parse_phone(raw: Any) -> str:
 
 # --------------------------------------------------------------------------------------------- masking
 def mask_id(value: str) -> str:
-    """140311199001011234 → 140311********1234; other document numbers keep 2 + last 3 characters."""
+    """140311199001011234 → 1403************34; other document numbers keep 2 + the last 2 characters.
+
+    Why so few digits: a masked number must stay masked against everything else the same role can see
+    (security.md). The county (digits 5–6), the whole birth date (7–14) and the sequence (15–16) are hidden,
+    so with the birth year and sex shown beside it there are still tens of thousands of candidates, too many
+    to confirm one by one through the (rate-limited, audited) exact-number lookup.
+    """
     if not value:
         return ""
     if len(value) == 18:
-        return value[:6] + "*" * 8 + value[-4:]
+        return value[:4] + "*" * 12 + value[-2:]
     if len(value) <= 4:
         return "*" * len(value)
-    keep_tail = 3 if len(value) > 6 else 1
-    return value[:2] + "*" * (len(value) - 2 - keep_tail) + value[-keep_tail:]
+    return value[:2] + "*" * (len(value) - 4) + value[-2:]
 
 
 def mask_phone(value: str) -> str:
-    """13812345678 → 138****5678; 0353-1234567 → 0353-***4567."""
+    """13812345678 → 138****5678 (the national practice: 10,000 candidates); 0353-1234567 → 0353-*****67
+    (a landline keeps fewer digits, it has fewer to hide). The one phone mask: two different masks of the
+    same number side by side would give it back."""
     if not value:
         return ""
     if _MOBILE.fullmatch(value):
         return value[:3] + "****" + value[-4:]
     if "-" in value:
         area, _, rest = value.partition("-")
-        return f"{area}-{'*' * max(len(rest) - 4, 0)}{rest[-4:]}"
+        return f"{area}-{'*' * max(len(rest) - 2, 0)}{rest[-2:]}"
     if len(value) > 4:
-        return "*" * (len(value) - 4) + value[-4:]
+        return "*" * (len(value) - 2) + value[-2:]
     return "*" * len(value)
 
 
@@ -239,12 +247,51 @@ def lookup_hash(value: str, *, namespace: str = "id") -> str:
     return hmac.new(_hash_key(), message, hashlib.sha256).hexdigest()
 
 
+REDACTED = "（已加密）"
+
+
+def _redact_secret(value: Any) -> str:
+    return REDACTED if value else ""
+
+
+def _is_masked(value: Any) -> bool:
+    return isinstance(value, str) and ("*" in value or value.endswith("年") or value == REDACTED)
+
+
+def _redact_birth(value: Any) -> str:
+    """A birth date in the audit trail keeps its year only: with the day, a masked ID number could be rebuilt."""
+    if not value or _is_masked(value):
+        return value or ""
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return f"{text[:4]}年"
+
+
+def _redact_phone(value: Any) -> str:
+    if not value or _is_masked(value):
+        return value or ""
+    return mask_phone(str(value))
+
+
+class _PlainColumn:
+    """Migrations see the plain Django field these types extend: the column is the same, only what the
+    application does with the value differs, so changing a field to one of them needs no migration."""
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        base = next(cls for cls in type(self).__mro__ if cls.__module__.startswith("django.db.models"))
+        return name, f"django.db.models.{base.__name__}", args, kwargs
+
+
+# Personal-data field types. Each carries `audit_redact(value)`: what the audit trail records instead of the
+# value (pingan.core.audit applies it by field type, for every model), so no service has to remember to.
 class EncryptedTextField(models.TextField):
-    """A text column stored AES-GCM encrypted (health notes and the like); read back as plaintext.
+    """A text column stored AES-GCM encrypted (health notes, citizens' phones); read back as plaintext.
 
     Not searchable and not sortable by content, on purpose. Values read from the database that are not
     ciphertext (written before encryption) are returned as they are.
     """
+
+    audit_redact = staticmethod(_redact_secret)
 
     def from_db_value(self, value, expression, connection):
         if not value or not value.startswith(CIPHER_PREFIX):
@@ -258,6 +305,41 @@ class EncryptedTextField(models.TextField):
         if value.startswith(CIPHER_PREFIX):
             return value
         return encrypt(value)
+
+
+class CipherTextField(_PlainColumn, models.TextField):
+    """A column holding ciphertext that a service produced with `encrypt()` (ID numbers, phones): read and
+    written as ciphertext; the plaintext only through `reveal()`."""
+
+    audit_redact = staticmethod(_redact_secret)
+
+
+class LookupHashField(_PlainColumn, models.CharField):
+    """The keyed lookup hash of a personal number (HMAC-SHA256, hex): an exact match without plaintext."""
+
+    audit_redact = staticmethod(_redact_secret)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 64)
+        super().__init__(*args, **kwargs)
+
+
+class BirthDateField(_PlainColumn, models.DateField):
+    """A person's birth date: shown to most roles as the year only, and recorded in the audit trail as the
+    year only (the date beside a masked ID number would give the number back)."""
+
+    audit_redact = staticmethod(_redact_birth)
+
+
+class PhoneField(_PlainColumn, models.CharField):
+    """A work phone kept in plaintext (staff, guardians' contact for the office): masked in the audit trail
+    and on pages that list many people."""
+
+    audit_redact = staticmethod(_redact_phone)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------- reveal

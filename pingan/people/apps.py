@@ -5,14 +5,14 @@ from django.apps import AppConfig
 DEFAULT_ROLES = {
     # Register and edit people, households, rented houses and special populations.
     "people.write": {"district_admin", "center_staff", "township_officer", "village_officer", "grid_worker"},
-    # Record visits: the grid and village staff, and the departments that supervise (司法所, 派出所).
-    "people.visit": {"district_admin", "center_staff", "township_officer", "village_officer", "grid_worker",
-                     "dept_handler"},
-    # See the full ID number or phone (each reveal audited with a reason). Grid workers know their people;
-    # leaders, mediators and grid workers see the masked form only.
-    "people.reveal_id": {"district_admin", "center_staff", "township_officer", "village_officer", "dept_handler"},
-    # Health data (PIPL Art.28): severe mental disorders and HIV, their diagnoses, treatment and funds.
-    "people.read_health": {"district_admin", "center_staff", "township_officer", "village_officer", "grid_worker"},
+    # Record visits: the grid and village staff and the offices above them. Department handlers work the cases
+    # dispatched to them and see no registers (accounts.permissions.DATA_ACCESS).
+    "people.visit": {"district_admin", "center_staff", "township_officer", "village_officer", "grid_worker"},
+    # See the full ID number or phone (each reveal audited with a reason): the district centre and the township
+    # office, who verify identities for the registers. Everyone else sees the masked form only.
+    "people.reveal_id": {"district_admin", "center_staff", "township_officer"},
+    # Health data (PIPL Art.28) is not a capability here: who reads it is the "health" row of
+    # accounts.permissions.DATA_ACCESS, which scoping applies to every query.
     "people.manage_rules": {"district_admin"},
     "people.manage_funds": {"district_admin", "center_staff", "township_officer"},
     "people.import": {"district_admin", "center_staff", "township_officer", "village_officer"},

@@ -9,6 +9,15 @@ from . import selectors
 from .models import Household, Person, RentalHouse, SpecialEnrollment, Visit
 
 
+def _user(filterset):
+    """The user behind a FilterSet (views and DRF pass the request); anonymous when there is none, so a
+    FilterSet built without its request gets the most careful search, never the system's."""
+    from django.contrib.auth.models import AnonymousUser
+
+    request = getattr(filterset, "request", None)
+    return getattr(request, "user", None) or AnonymousUser()
+
+
 def _under(queryset, name, value):
     """A jurisdiction code: the node and everything under it."""
     code = (value or "").strip()
@@ -21,7 +30,7 @@ def _under(queryset, name, value):
 
 
 class PersonFilter(FilterSet):
-    q = django_filters.CharFilter(method="search", label="姓名、证件后四位、电话或地址")
+    q = django_filters.CharFilter(method="search", label="姓名、证件号码、电话或地址")
     person_type = django_filters.ChoiceFilter(choices=c.PersonType.choices, label="人口类型")
     jurisdiction = django_filters.CharFilter(method=_under, label="辖区代码")
     sex = django_filters.ChoiceFilter(choices=c.Sex.choices, label="性别")
@@ -32,7 +41,7 @@ class PersonFilter(FilterSet):
         fields = ["q", "person_type", "jurisdiction", "sex", "active"]
 
     def search(self, queryset, name, value):
-        return selectors.search_people(queryset, value)
+        return selectors.search_people(queryset, value, user=_user(self))
 
 
 class HouseholdFilter(FilterSet):
@@ -61,7 +70,7 @@ class RentalHouseFilter(FilterSet):
 
 
 class EnrollmentFilter(FilterSet):
-    q = django_filters.CharFilter(method="search", label="姓名或证件后四位")
+    q = django_filters.CharFilter(method="search", label="姓名或证件号码")
     kind = django_filters.ChoiceFilter(choices=c.SpecialKind.choices, label="人群类型")
     risk_level = django_filters.CharFilter(label="风险等级")
     jurisdiction = django_filters.CharFilter(method=_under, label="辖区代码")
@@ -73,7 +82,7 @@ class EnrollmentFilter(FilterSet):
         fields = ["q", "kind", "risk_level", "jurisdiction", "status"]
 
     def search(self, queryset, name, value):
-        people = selectors.search_people(Person.objects.all(), value).values("pk")
+        people = selectors.search_people(Person.objects.all(), value, user=_user(self)).values("pk")
         return queryset.filter(person__in=people)
 
     def by_status(self, queryset, name, value):

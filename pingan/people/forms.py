@@ -49,6 +49,10 @@ class PersonForm(forms.ModelForm):
         if editing:
             self.fields["id_number"].help_text = "留空则不修改"
             self.fields["phone"].help_text = "留空则不修改"
+            if self.instance.pk and not self.instance.doc_type:
+                # A citizen's birth date comes from the ID number; pre-filled here it would sit beside the
+                # masked number and give it back. A new number brings its own date.
+                del self.fields["birth_date"]
 
     def clean_name(self):
         return personal.clean_text(self.cleaned_data["name"])

@@ -16,8 +16,10 @@ from django.db import models
 from django.db.models import Q
 
 from pingan.core.models import ScopedModel
-from pingan.core.personal import EncryptedTextField
-from pingan.core.scoping import ScopedQuerySet, scope_q
+from pingan.core.personal import (
+    BirthDateField, CipherTextField, EncryptedTextField, LookupHashField, PhoneField,
+)
+from pingan.core.scoping import ScopedQuerySet, place_q
 
 from . import choices as c
 
@@ -57,7 +59,7 @@ class RentalHouse(ScopedModel):
     owner = models.ForeignKey("Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_rentals",
                               verbose_name="房主（登记人口）")
     owner_name = models.CharField("房主姓名", max_length=50)
-    owner_phone_cipher = models.TextField("房主电话（密文）", blank=True)
+    owner_phone_cipher = CipherTextField("房主电话（密文）", blank=True)
     owner_phone_masked = models.CharField("房主电话", max_length=20, blank=True)
     use = models.CharField("出租用途", max_length=2, choices=c.RentalUse.choices, default=c.RentalUse.RESIDENCE)
     area = models.DecimalField("出租面积（平方米）", max_digits=8, decimal_places=1, null=True, blank=True,
@@ -83,7 +85,7 @@ class Person(ScopedModel):
     name = models.CharField("姓名", max_length=50, db_index=True)
     former_name = models.CharField("曾用名", max_length=50, blank=True)
     sex = models.CharField("性别", max_length=1, choices=c.Sex.choices)
-    birth_date = models.DateField("出生日期", null=True, blank=True)
+    birth_date = BirthDateField("出生日期", null=True, blank=True)
     ethnicity = models.CharField("民族", max_length=2, choices=c.Ethnicity.choices, default=c.Ethnicity.HAN)
     native_place = models.CharField("籍贯", max_length=60, blank=True)
     marital_status = models.CharField("婚姻状况", max_length=2, choices=c.MaritalStatus.choices, blank=True)
@@ -96,14 +98,14 @@ class Person(ScopedModel):
     # 公民身份号码, or for 境外人员 the document number of `doc_type`.
     doc_type = models.CharField("证件类型", max_length=3, choices=c.ForeignDocType.choices, blank=True,
                                 help_text="境外人员填写；中国公民留空（使用公民身份号码）")
-    id_cipher = models.TextField("证件号码（密文）", blank=True)
-    id_hash = models.CharField("证件号码查询散列", max_length=64, null=True, blank=True, unique=True)
+    id_cipher = CipherTextField("证件号码（密文）", blank=True)
+    id_hash = LookupHashField("证件号码查询散列", max_length=64, null=True, blank=True, unique=True)
     id_masked = models.CharField("证件号码", max_length=40, blank=True)
     id_tail = models.CharField("证件号码后四位", max_length=4, blank=True, db_index=True)
     nationality = models.CharField("国籍（地区）", max_length=40, blank=True)
 
-    phone_cipher = models.TextField("联系电话（密文）", blank=True)
-    phone_hash = models.CharField("联系电话查询散列", max_length=64, blank=True, db_index=True)
+    phone_cipher = CipherTextField("联系电话（密文）", blank=True)
+    phone_hash = LookupHashField("联系电话查询散列", max_length=64, blank=True, db_index=True)
     phone_masked = models.CharField("联系电话", max_length=20, blank=True)
     phone_tail = models.CharField("电话后四位", max_length=4, blank=True, db_index=True)
 
@@ -142,6 +144,17 @@ class Person(ScopedModel):
         return self.get_doc_type_display() if self.doc_type else "公民身份号码"
 
     @property
+    def birth_year(self) -> int | None:
+        """What pages and the API show instead of the birth date: with the day beside a masked ID number the
+        number could be rebuilt (security.md)."""
+        return self.birth_date.year if self.birth_date else None
+
+    @property
+    def age_by_year(self) -> int | None:
+        """Age counted by years (this year − birth year): shown beside the birth year, says nothing of the day."""
+        return dt.date.today().year - self.birth_date.year if self.birth_date else None
+
+    @property
     def age(self) -> int | None:
         if not self.birth_date:
             return None
@@ -150,13 +163,6 @@ class Person(ScopedModel):
 
 
 class EnrollmentQuerySet(ScopedQuerySet):
-    def visible_to(self, user):
-        """Scope, and membership of a health kind (严重精神障碍, 艾滋病) only for roles allowed health data."""
-        qs = self.filter(scope_q(self.model, user))
-        if user is None or not getattr(user, "is_authenticated", False) or not user.can("people.read_health"):
-            qs = qs.exclude(kind__in=c.HEALTH_KINDS)
-        return qs
-
     def active_on(self, day: dt.date) -> "EnrollmentQuerySet":
         """Under management on `day`: enrolled by then, not released, 帮教 period not over."""
         return self.filter(enrolled_on__lte=day).filter(
@@ -185,12 +191,14 @@ class SpecialEnrollment(ScopedModel):
     responsible_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="special_people",
                                                verbose_name="责任人（账号）")
     responsible_name = models.CharField("责任人", max_length=100, blank=True)
-    responsible_phone = models.CharField("责任人电话", max_length=20, blank=True)
+    responsible_phone = PhoneField("责任人电话", max_length=20, blank=True)
     last_visit_on = models.DateField("最近走访日期", null=True, blank=True)
     next_visit_on = models.DateField("下次走访日期", null=True, blank=True, db_index=True)
 
     objects = EnrollmentQuerySet.as_manager()
     scope_data_kind = "person"
+    # Membership of a health kind (严重精神障碍, 艾滋病) is itself health data.
+    scope_sensitive_rows = {"health": Q(kind__in=c.HEALTH_KINDS)}
 
     class Meta:
         ordering = ["next_visit_on", "id"]
@@ -273,7 +281,7 @@ class MentalDetail(models.Model):
     enrollment = models.OneToOneField(SpecialEnrollment, on_delete=models.CASCADE, primary_key=True, related_name="mental")
     diagnosis = EncryptedTextField("诊断类型", choices=c.MentalDiagnosis.choices)
     guardian_name = models.CharField("监护人", max_length=50, blank=True)
-    guardian_phone = models.CharField("监护人电话", max_length=20, blank=True)
+    guardian_phone = PhoneField("监护人电话", max_length=20, blank=True)
     treatment = EncryptedTextField("治疗情况", choices=c.MentalTreatment.choices, blank=True)
     help_note = EncryptedTextField("帮扶情况", blank=True)
     reward_subsidy = models.BooleanField("以奖代补", default=False)
@@ -328,7 +336,7 @@ class TreatmentEpisode(ScopedModel):
     ended_on = models.DateField("出院日期", null=True, blank=True)
     reason = EncryptedTextField("送治原因", blank=True)
 
-    scope_data_kind = "person"
+    scope_data_kind = "health"
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -342,12 +350,7 @@ class TreatmentEpisode(ScopedModel):
 class FundQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """Funds in the user's subtree and the funds above it (a township spends the district's fund)."""
-        base = scope_q(self.model, user)
-        path = getattr(user, "scope_path", "") if user is not None and getattr(user, "is_authenticated", False) else ""
-        if path and user.may_see_data_kind("person"):
-            codes = [x for x in path.split("/") if x]
-            base |= Q(jurisdiction__path__in=["/".join(codes[: i + 1]) + "/" for i in range(len(codes))])
-        return self.filter(base)
+        return self.filter(place_q(self.model, user))
 
 
 class Fund(ScopedModel):
@@ -381,6 +384,7 @@ class FundSpending(ScopedModel):
     purpose = models.CharField("用途", max_length=200)
 
     scope_data_kind = "person"
+    scope_sensitive_rows = {"health": Q(enrollment__kind__in=c.HEALTH_KINDS)}
 
     class Meta:
         ordering = ["-spent_on", "-id"]
@@ -413,6 +417,7 @@ class Visit(ScopedModel):
     photo = models.FileField("照片（可选）", upload_to=visit_photo_path, blank=True)
 
     scope_data_kind = "person"
+    scope_sensitive_rows = {"health": Q(enrollment__kind__in=c.HEALTH_KINDS)}
 
     class Meta:
         ordering = ["-visited_on", "-id"]

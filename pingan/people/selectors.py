@@ -25,9 +25,37 @@ def people(user: Any):
     return Person.objects.visible_to(user).select_related("jurisdiction", "jurisdiction__parent")
 
 
-def search_people(qs, q: str):
-    """Search by name, the last 4 characters of the ID number, a full ID number, a phone (full or last 4),
-    or an address. Full numbers are matched through their keyed hash, never in plaintext."""
+# Exact-number lookups a person may make in an hour. A masked number leaves tens of thousands of candidates;
+# this keeps anyone from confirming them one by one, and every lookup is in the audit trail.
+LOOKUPS_PER_HOUR = 60
+
+
+def _lookup_allowed(user: Any, what: str) -> bool:
+    """Count and audit one exact lookup by a full ID number or phone; False once the hourly limit is reached."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from pingan.core import audit
+    from pingan.core.models import AuditEntry
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    limit = getattr(settings, "PINGAN_PEOPLE_LOOKUPS_PER_HOUR", LOOKUPS_PER_HOUR)
+    since = timezone.now() - dt.timedelta(hours=1)
+    used = AuditEntry.objects.filter(actor=user, action="person.lookup", at__gte=since).count()
+    if used >= limit:
+        audit.record(actor=user, action="person.lookup", outcome=AuditEntry.Outcome.FAILURE, object_type="people.person",
+                     detail=f"按完整{what}查找超过每小时 {limit} 次的限制")
+        return False
+    audit.record(actor=user, action="person.lookup", object_type="people.person", detail=f"按完整{what}查找")
+    return True
+
+
+def search_people(qs, q: str, user: Any = None):
+    """Search by name, a full ID number, a phone (full), an address, and — for roles that may reveal
+    numbers — the last 4 characters of the ID number or phone. Full numbers are matched through their keyed
+    hash, never in plaintext; each such lookup is audited and limited per hour (`_lookup_allowed`), so the
+    lookup cannot be used to confirm guesses of a masked number. `user` None is the system (no limit)."""
     q = personal.clean_text(q).replace(" ", "")
     if not q:
         return qs
@@ -36,11 +64,18 @@ def search_people(qs, q: str):
             parsed = personal.parse_id_number(q)
         except Exception:
             return qs.none()
+        if user is not None and not _lookup_allowed(user, "证件号码"):
+            return qs.none()
         return qs.filter(id_hash=personal.lookup_hash(parsed.value))
     if len(q) == 11 and q.isdigit():
+        if user is not None and not _lookup_allowed(user, "联系电话"):
+            return qs.none()
         return qs.filter(phone_hash=personal.lookup_hash(q, namespace="phone"))
     condition = Q(name__icontains=q) | Q(current_address__icontains=q) | Q(household_address__icontains=q)
-    if len(q) == 4 and q[:3].isdigit():
+    # The last four characters say more than the mask shows (it keeps two of the ID number): only for roles
+    # that may see the whole number anyway.
+    may_reveal = user is None or (getattr(user, "can", None) is not None and user.can("people.reveal_id"))
+    if len(q) == 4 and q[:3].isdigit() and may_reveal:
         condition |= Q(id_tail=q.upper()) | Q(phone_tail=q)
     return qs.filter(condition)
 

@@ -1,7 +1,7 @@
 """Every write of the people module: one transaction, validation in Chinese, an audit entry.
 
-Personal fields never reach the audit log in plaintext: encrypted columns are recorded as "（已加密）"
-and only the masked ID and phone appear in before/after.
+Personal fields never reach the audit log in plaintext: pingan.core.audit redacts them by field type
+(ciphertext, lookup hashes and encrypted health fields as "（已加密）", birth dates as the year, phones masked).
 """
 from __future__ import annotations
 
@@ -24,8 +24,6 @@ from .models import (
     RentalHouse, SpecialEnrollment, TreatmentEpisode, Visit, VisitRule, YouthDetail,
 )
 
-REDACTED = "（已加密）"
-HIDDEN_FIELDS = {"id_cipher", "id_hash", "phone_cipher", "phone_hash", "owner_phone_cipher"}
 RELEASED_ASSIST_YEARS = 5  # 帮教 ends 5 years after release (domain reference §4)
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_TYPES = {"jpg", "jpeg", "png"}
@@ -42,16 +40,8 @@ DETAIL_FIELDS: dict[str, list[str]] = {
 
 # ------------------------------------------------------------------------------------------- helpers
 def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
-    """audit.snapshot with personal data redacted (ciphertext, lookup hashes, encrypted health fields)."""
-    data = audit.snapshot(instance, fields)
-    for field in instance._meta.concrete_fields:
-        if field.name not in data:
-            continue
-        if field.name in HIDDEN_FIELDS:
-            data.pop(field.name)
-        elif isinstance(field, personal.EncryptedTextField):
-            data[field.name] = REDACTED if data[field.name] else ""
-    return data
+    """audit.snapshot with the instance's personal fields redacted by type (core.audit)."""
+    return audit.redacted_snapshot(instance, fields)
 
 
 def _create(*, actor: Any, instance: models.Model, action: str, audit_obj: Any = None) -> models.Model:
@@ -78,9 +68,7 @@ def _update(*, actor: Any, instance: models.Model, data: dict[str, Any], action:
     if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
         update_fields.append("updated_at")
     instance.save(update_fields=update_fields)
-    encrypted = {f.name for f in instance._meta.concrete_fields if isinstance(f, personal.EncryptedTextField)}
-    shown = {k: ([REDACTED, REDACTED] if k in encrypted else v) for k, v in changed.items() if k not in HIDDEN_FIELDS}
-    audit.record(actor=actor, action=action, obj=audit_obj or instance, changes=shown)
+    audit.record(actor=actor, action=action, obj=audit_obj or instance, changes=changed, redact_as=[type(instance)])
     return changed
 
 
@@ -192,17 +180,41 @@ def _check_type_fields(data: dict[str, Any]) -> None:
 
 
 def _duplicate_message(existing: Person, actor: Any) -> str:
+    """Within the actor's scope the clash names the person; outside it says nothing of who or where, and the
+    attempt counts as an exact lookup (audited, limited per hour: people.selectors), so registering numbers
+    cannot be used to find out who lives in another township."""
     if actor is None or Person.objects.visible_to(actor).filter(pk=existing.pk).exists():
         return f"该证件号码已登记：{existing.name}（{existing.jurisdiction.name}）。"
-    return "该证件号码已在其他辖区登记，请联系该辖区办理迁入迁出。"
+    from .selectors import _lookup_allowed
+
+    if not _lookup_allowed(actor, "证件号码（登记时）"):
+        return "按完整号码查询过于频繁，请一小时后再试。"
+    return "该证件号码已在其他辖区登记，请联系区综治中心核实后办理迁入。"
 
 
 # --------------------------------------------------------------------------------------------- people
-@transaction.atomic
 def person_register(*, actor: Any, grid: Node, data: dict[str, Any], id_number: str = "", doc_number: str = "",
                     phone: str = "") -> Person:
     """Register a person in a grid: the ID number validated (GB 11643, sex and birth date agree), encrypted,
-    hashed for lookup; the phone likewise. A number already registered anywhere is refused."""
+    hashed for lookup; the phone likewise. A number already registered anywhere is refused.
+
+    The clash check runs before the write's transaction, so the audit entry of a refused attempt outside
+    the actor's scope stays (a refusal inside the transaction would roll it back)."""
+    if id_number:
+        try:
+            parsed = personal.parse_id_number(id_number)
+        except ValidationError:
+            parsed = None  # reported with its reason by identity_for below
+        if parsed is not None:
+            existing = Person.objects.filter(id_hash=personal.lookup_hash(parsed.value)).select_related("jurisdiction").first()
+            if existing is not None and actor is not None and actor.can("people.write"):
+                raise ValidationError({"id_number": _duplicate_message(existing, actor)})
+    return _person_register(actor=actor, grid=grid, data=data, id_number=id_number, doc_number=doc_number, phone=phone)
+
+
+@transaction.atomic
+def _person_register(*, actor: Any, grid: Node, data: dict[str, Any], id_number: str, doc_number: str,
+                     phone: str) -> Person:
     require(actor, "people.write")
     check_grid(actor, grid)
     data = {k: v for k, v in data.items() if k in PERSON_FIELDS or k == "doc_type"}

@@ -40,7 +40,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 @login_required
 def person_list(request):
     _person_data(request)
-    flt = filters.PersonFilter(request.GET, queryset=selectors.people(request.user))
+    flt = filters.PersonFilter(request.GET, queryset=selectors.people(request.user), request=request)
     qs = flt.qs if flt.is_valid() else selectors.people(request.user).none()
     return render(request, "people/person_list.html", {
         "filter": flt, "page": paginate(request, qs), "types": c.PersonType.choices,
@@ -258,7 +258,7 @@ def rental_add_tenant(request, pk: int):
 def special_list(request):
     _person_data(request)
     base = selectors.enrollments(request.user)
-    flt = filters.EnrollmentFilter(request.GET, queryset=base)
+    flt = filters.EnrollmentFilter(request.GET, queryset=base, request=request)
     qs = flt.qs if flt.is_valid() else base.none()
     return render(request, "people/special_list.html", {
         "filter": flt, "page": paginate(request, qs.order_by("next_visit_on", "id")),

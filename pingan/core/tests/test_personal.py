@@ -129,10 +129,11 @@ def test_a_different_field_key_gives_different_hashes(settings):
 
 
 def test_masking_ids_and_phones():
-    assert personal.mask_id("14031119900101123X") == "140311********123X"
+    # The county, the whole birth date and the sequence are hidden: 4 + 12 stars + 2.
+    assert personal.mask_id("14031119900101123X") == "1403************3X"
     assert personal.mask_phone("13812345678") == "138****5678"
-    assert personal.mask_phone("0353-1234567") == "0353-***4567"
-    assert personal.mask_id("E12345678") == "E1****678"
+    assert personal.mask_phone("0353-1234567") == "0353-*****67"
+    assert personal.mask_id("E12345678") == "E1*****78"
     assert personal.mask_id("") == "" and personal.mask_phone("") == ""
 
 

@@ -13,10 +13,12 @@ class PersonSerializer(serializers.ModelSerializer):
     phone = serializers.CharField(source="phone_masked", read_only=True, help_text="脱敏后的联系电话")
     person_type_display = serializers.CharField(source="get_person_type_display", read_only=True)
     sex_display = serializers.CharField(source="get_sex_display", read_only=True)
+    # The year only: the birth date beside the masked number would give the number back.
+    birth_year = serializers.IntegerField(read_only=True, allow_null=True, help_text="出生年份")
 
     class Meta:
         model = Person
-        fields = ["id", "name", "sex", "sex_display", "birth_date", "ethnicity", "doc_type", "id_number", "phone",
+        fields = ["id", "name", "sex", "sex_display", "birth_year", "ethnicity", "doc_type", "id_number", "phone",
                   "person_type", "person_type_display", "inflow_reason", "left_behind_type", "grid", "current_address",
                   "household", "relation", "rental_house", "registered_on", "deregistered_on"]
 
