@@ -156,12 +156,13 @@ def user_create(
     *, actor: Any, username: str, password: str | None, role: str, scope: Node | None,
     department: Department | None = None, full_name: str = "", post: str = "", phone: str = "", email: str = "",
     expires_at: dt.datetime | None = None, is_active: bool = True, password_hash: str | None = None,
+    temporary_password: bool | None = None,
 ) -> User:
     """Create an account.
 
     From the web the 系统管理员 creates working accounts in its scope, with a temporary password the owner must
     change at the first login. `actor` None is the system (demo seed, manage.py admin_account): only it creates
-    the admin accounts (system, security, audit).
+    the admin accounts (system, security, audit). `temporary_password` defaults to "a person set it".
     """
     _check_manager(actor, scope, action="account.create", target_repr=username)
     if actor is not None and role in ADMIN_ROLES:
@@ -178,7 +179,7 @@ def user_create(
         elif password:
             password_validation.validate_password(password, user)
             user.set_password(password)
-            if actor is not None:
+            if temporary_password if temporary_password is not None else actor is not None:
                 user.password_changed_at = TEMPORARY_PASSWORD_AT
         else:
             user.set_unusable_password()
