@@ -94,3 +94,5 @@ class AuditEntry(models.Model):
 
 # Workflow engine, calendar and case numbers (pingan/core/workflow, pingan/core/calendar.py).
 from .models_workflow import *  # noqa: E402,F401,F403
+# Shared protective counters (pingan/core/limits.py).
+from .limits import LimitCounter  # noqa: E402,F401
