@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from pingan.core.models import ScopedModel
+from pingan.core.personal import PhoneField
 from pingan.core.scoping import ScopedQuerySet, place_q
 
 from . import permissions
@@ -65,7 +66,7 @@ class User(AbstractUser):
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="users", verbose_name="所属部门")
     post = models.CharField("职务", max_length=50, blank=True, help_text="如 综治办主任、专职副主任、综治专干")
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = PhoneField("联系电话", max_length=20, blank=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)

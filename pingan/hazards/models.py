@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from pingan.core.models import ScopedModel
+from pingan.core.personal import PhoneField
 from pingan.core.workflow.models import WorkflowCase, WorkflowQuerySet
 
 from .choices import HazardStatus, HazardType, RiskLevel
@@ -42,7 +43,7 @@ class Hazard(ScopedModel, WorkflowCase):
         verbose_name="整治责任单位")
     responsible_unit_name = models.CharField("整治责任单位名称", max_length=100, blank=True)
     responsible_person = models.CharField("整治责任人", max_length=50, blank=True)
-    responsible_phone = models.CharField("责任人电话", max_length=20, blank=True)
+    responsible_phone = PhoneField("责任人电话", max_length=20, blank=True)
     rectify_deadline = models.DateField("整治期限")
     measures = models.TextField("整治措施", blank=True, max_length=2000)
     rectified_on = models.DateField("整治完成日期", null=True, blank=True)
