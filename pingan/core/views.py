@@ -8,6 +8,7 @@ from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -83,19 +84,52 @@ def audit_log(request):
                                                    "outcomes": AuditEntry.Outcome.choices}, status=status)
 
 
+# Security events (等保 8.1.4.3: logins and their failures, lockouts, permission denials, reveals of personal data,
+# exports, tokens and second factors): the auditor's to read. Other roles' history pages show the business
+# changes of objects they may see, never these, nor any refused (failed) operation.
+SECURITY_ACTIONS = ("login", "logout", "permission_denied", "account.unlock", "account.password_change",
+                    "account.password_reset")
+SECURITY_ACTION_PREFIXES = ("login.", "api_token.", "second_factor.", "job.download")
+SECURITY_ACTION_SUFFIXES = (".reveal", ".export", ".download")
+
+
+def security_events_q() -> Q:
+    """The audit entries that are security events, by action (see SECURITY_ACTIONS), or refusals."""
+    q = Q(action__in=SECURITY_ACTIONS) | Q(outcome=AuditEntry.Outcome.FAILURE) | Q(action__contains="export")
+    for prefix in SECURITY_ACTION_PREFIXES:
+        q |= Q(action__startswith=prefix)
+    for suffix in SECURITY_ACTION_SUFFIXES:
+        q |= Q(action__endswith=suffix)
+    return q
+
+
 @login_required
 def object_history(request, label: str, pk: str):
-    """The audit history of one object the user may see (any scoped model)."""
+    """The audit history of one object.
+
+    Roles that may see the object (visible_to) read its business history; the auditor, who sees no business
+    object, reads every entry about it that lies in its audit scope, security events included.
+    """
     try:
         model = apps.get_model(label)
     except (LookupError, ValueError):
         raise Http404("没有这种记录。") from None
     if not hasattr(model.objects, "visible_to"):
         raise Http404("没有这种记录。")
-    obj = get_visible_or_404(model, request.user, pk=pk)
-    entries = audit.history(obj)
-    return render(request, "core/history.html", {"obj": obj, "page": paginate(request, entries),
-                                                 "model_name": model._meta.verbose_name})
+    if request.user.can("audit.read_log"):
+        entries = AuditEntry.objects.visible_to(request.user).filter(
+            object_type=model._meta.label_lower, object_id=str(pk)[:64]).select_related("actor")
+        latest = entries.first()
+        if latest is None:
+            raise Http404("您要找的记录不存在，或不在您的管辖范围内。")
+        title = latest.object_repr
+    else:
+        obj = get_visible_or_404(model, request.user, pk=pk)
+        entries = audit.history(obj).exclude(security_events_q())
+        title = str(obj)
+    return render(request, "core/history.html", {"title": title, "page": paginate(request, entries),
+                                                 "model_name": model._meta.verbose_name,
+                                                 "security_shown": request.user.can("audit.read_log")})
 
 
 def error_404(request, exception=None):
