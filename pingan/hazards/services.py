@@ -11,8 +11,8 @@ from django.utils import timezone
 from pingan.accounts.models import Department
 from pingan.core import audit
 from pingan.core.services import model_create
+from pingan.core.uploads import clean_images
 from pingan.core.workflow import engine
-from pingan.core.workflow.files import validate_images
 from pingan.core.workflow.numbers import next_case_number
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
@@ -76,7 +76,7 @@ def hazard_register(*, actor: Any, data: dict, photos: Iterable[Any] = (), numbe
         data[key] = (data.get(key) or "").strip()
     errors = _check_register(actor, data) if actor is not None else {}
     try:
-        checked = validate_images(photos)
+        checked = [(image.file, image.content_type) for image in clean_images(photos)]
     except ValidationError as exc:
         errors["photos"] = "；".join(exc.message_dict["photos"])
         checked = []
@@ -100,7 +100,9 @@ def hazard_register(*, actor: Any, data: dict, photos: Iterable[Any] = (), numbe
 
 def hazard_transition(*, actor: Any, hazard: Hazard, action: str, data: dict | None = None, note: str = "",
                       photos: Iterable[Any] = ()) -> Hazard:
-    """One workflow step (start / complete / accept / send_back): see workflow.py for who may take it."""
+    """One workflow step (start / complete / accept / send_back): see workflow.py for who may take it.
+    Photos are re-encoded first (pingan.core.uploads: checked, stored under their real type, no EXIF)."""
+    photos = [image.file for image in clean_images(photos)] if photos else []
     return engine.transition(actor=actor, case=hazard, action=action, data=data, note=note, photos=photos)
 
 

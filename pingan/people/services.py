@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import Sum
 
 from pingan.core import audit, personal
+from pingan.core.uploads import clean_image
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
 
@@ -26,7 +27,6 @@ from .models import (
 
 RELEASED_ASSIST_YEARS = 5  # 帮教 ends 5 years after release (domain reference §4)
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PHOTO_TYPES = {"jpg", "jpeg", "png"}
 
 DETAIL_MODELS: dict[str, type[models.Model]] = {
     c.SpecialKind.RELEASED: ReleasedDetail, c.SpecialKind.CORRECTION: CorrectionDetail,
@@ -531,22 +531,12 @@ def _replan(*, actor: Any, enrollment: SpecialEnrollment) -> None:
 
 
 # --------------------------------------------------------------------------------------------- visits
-def _check_photo(photo: Any) -> None:
+def _clean_photo(photo: Any) -> Any:
+    """The visit photo checked and re-encoded by the one upload validator (pingan.core.uploads): a real
+    image, stored under its detected type, without EXIF — where the visitor stood is their own data."""
     if not photo:
-        return
-    name = getattr(photo, "name", "") or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in PHOTO_TYPES:
-        raise ValidationError({"photo": "照片只能是 JPG 或 PNG 图片。"})
-    size = getattr(photo, "size", 0) or 0
-    if size == 0:
-        raise ValidationError({"photo": "照片文件是空的。"})
-    if size > MAX_PHOTO_BYTES:
-        raise ValidationError({"photo": f"照片不能超过 {MAX_PHOTO_BYTES // (1024 * 1024)} MB。"})
-    head = photo.read(8)
-    photo.seek(0)
-    if not (head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n")):
-        raise ValidationError({"photo": "照片内容不是有效的 JPG 或 PNG 图片。"})
+        return None
+    return clean_image(photo, field="photo", max_bytes=MAX_PHOTO_BYTES).file
 
 
 @transaction.atomic
@@ -570,7 +560,7 @@ def visit_record(*, actor: Any, enrollment: SpecialEnrollment, visited_on: dt.da
     if errors:
         raise ValidationError(errors)
     risk_after = check_risk_level(enrollment.kind, risk_after) if risk_after else ""
-    _check_photo(photo)
+    photo = _clean_photo(photo)
     name = visitor_name or (getattr(actor, "full_name", "") or getattr(actor, "username", "") if actor else "系统")
     visit = Visit(enrollment=enrollment, jurisdiction_id=enrollment.jurisdiction_id, visited_on=visited_on,
                   visitor=actor if getattr(actor, "pk", None) else None, visitor_name=name[:50], form=form,

@@ -53,7 +53,7 @@ def test_a_non_image_photo_is_refused_and_nothing_is_written(world, client):
     client.force_login(world.users["grid_a"])
     response = client.post(reverse("hazards:create"), {**form(world, jurisdiction=world.grid("a").pk),
                                                        "photos": [not_image()]})
-    assert response.status_code == 400 and "不是图片" in response.content.decode()
+    assert response.status_code == 400 and "不是有效的图片文件" in response.content.decode()
     assert not Hazard.objects.exists() and not WorkflowAttachment.objects.exists()
 
 
