@@ -68,6 +68,9 @@ CAPABILITIES: dict[str, set[str]] = {
     "geo.manage_grids": {Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER},
     # Writing case data: everybody who works cases; leaders read only.
     "data.write": ALL_WORKING - {Role.LEADER},
+    # Contacts' phones kept in plaintext (a hazard's responsible person, an enrolment's) are shown in full to
+    # these roles, masked to everyone else (core templatetags personal_data.phone_for).
+    "personal.reveal": {Role.DISTRICT_ADMIN, Role.CENTER_STAFF, Role.TOWNSHIP_OFFICER},
     # Health data (PIPL Art.28), for pages and services that must say so: the roles DATA_ACCESS gives it to.
     "people.read_health": roles_with_access("health"),
     "api.token": ALL_WORKING | {Role.AUDITOR},

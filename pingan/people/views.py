@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pingan.core.scoping import get_visible_or_404, scoped
 from pingan.core.services import validation_message
+from pingan.core.templatetags.personal_data import phone_for
 from pingan.core.views import paginate, require_capability
 
 from . import choices as c
@@ -341,13 +342,23 @@ def _ancestor_paths(path: str) -> list[str]:
 def special_edit(request, pk: int):
     enrollment = get_visible_or_404(selectors.enrollments(request.user), request.user, pk=pk)
     detail = _detail(enrollment)
+    # Contacts' phones are pre-filled masked for roles that may not see them whole; sent back unchanged (the
+    # mask), the stored number is kept.
+    show = lambda value: phone_for(value, request.user)  # noqa: E731
     initial = {"kind": enrollment.kind, "enrolled_on": enrollment.enrolled_on, "risk_level": enrollment.risk_level,
                "measures": enrollment.measures, "responsible_name": enrollment.responsible_name,
-               "responsible_phone": enrollment.responsible_phone}
+               "responsible_phone": show(enrollment.responsible_phone)}
     form = EnrollmentForm(request.POST or None, initial=initial, kinds=[enrollment.kind])
     dform = detail_form(enrollment.kind, request.POST or None, instance=detail)
+    stored_guardian = getattr(detail, "guardian_phone", "") if detail is not None else ""
+    if "guardian_phone" in dform.fields and not dform.is_bound:
+        dform.initial["guardian_phone"] = show(stored_guardian)
     if request.method == "POST" and form.is_valid() & dform.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "kind"}
+        if data.get("responsible_phone") and data["responsible_phone"] == show(enrollment.responsible_phone):
+            data["responsible_phone"] = enrollment.responsible_phone
+        if dform.cleaned_data.get("guardian_phone") and dform.cleaned_data["guardian_phone"] == show(stored_guardian):
+            dform.cleaned_data["guardian_phone"] = stored_guardian
         try:
             services.special_person_update(actor=request.user, enrollment=enrollment, data=data,
                                            details=dict(dform.cleaned_data))

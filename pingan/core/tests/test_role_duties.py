@@ -137,3 +137,29 @@ def test_registering_a_number_known_in_another_township_says_nothing_of_who_or_w
     message = str(exc.value)
     assert "荫营" not in message and "居民" not in message and "已在其他辖区登记" in message
     assert AuditEntry.objects.filter(action="person.lookup", actor=officer).count() == 1
+
+
+def test_contacts_phones_are_masked_for_roles_that_may_not_reveal_and_kept_when_sent_back(world, client):
+    enrollment = make_enrollment(world, "a", kind=c.SpecialKind.MENTAL,
+                                 details={"diagnosis": "01", "guardian_name": "监护人甲", "guardian_phone": "13712345678"})
+    people_services.special_person_update(actor=None, enrollment=enrollment, data={"responsible_phone": "13612345678"},
+                                          details={})
+    client.force_login(world.users["grid_a"])
+    page = client.get(reverse("people:special_detail", args=[enrollment.pk])).content.decode()
+    edit = client.get(reverse("people:special_edit", args=[enrollment.pk])).content.decode()
+    for body in (page, edit):
+        assert "13712345678" not in body and "13612345678" not in body
+        assert "137****5678" in body and "136****5678" in body
+    # The grid worker saves the form as shown (masks included) with a new guardian name: the numbers stay.
+    response = client.post(reverse("people:special_edit", args=[enrollment.pk]), {
+        "kind": enrollment.kind, "enrolled_on": enrollment.enrolled_on.isoformat(), "risk_level": enrollment.risk_level,
+        "measures": "", "responsible_name": "", "responsible_phone": "136****5678",
+        "d-diagnosis": "01", "d-guardian_name": "监护人乙", "d-guardian_phone": "137****5678", "d-treatment": "",
+        "d-help_note": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    enrollment.refresh_from_db()
+    enrollment.mental.refresh_from_db()
+    assert enrollment.responsible_phone == "13612345678"
+    assert (enrollment.mental.guardian_name, enrollment.mental.guardian_phone) == ("监护人乙", "13712345678")
+    client.force_login(world.users["township_a"])  # may reveal: sees the numbers whole
+    assert "13712345678" in client.get(reverse("people:special_detail", args=[enrollment.pk])).content.decode()
