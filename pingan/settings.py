@@ -13,6 +13,7 @@ import importlib.util
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -165,6 +166,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "pingan.accounts.middleware.AccountPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -312,6 +314,37 @@ SPECTACULAR_SETTINGS = {
 # draws the jurisdiction's own points and outlines on a blank background.
 PINGAN_TILE_URL = env_str("PINGAN_TILE_URL")
 PINGAN_MAP_CENTER = (37.87, 113.57)
+
+
+def _tile_source(url: str) -> list[str]:
+    """The origin of the intranet tile server, for the img-src of the Content Security Policy: the map's
+    tiles are the only images loaded from another host. Leaflet's `{s}` subdomain becomes a wildcard."""
+    if not url:
+        return []
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImproperlyConfigured(f"PINGAN_TILE_URL must be an http(s) URL, got {url!r}")
+    host = parts.netloc.rpartition("@")[2].replace("{s}", "*")
+    return [f"{parts.scheme}://{host}"]
+
+
+# Content Security Policy (django-csp): no inline script or style anywhere, nothing from another host but
+# the tile server. Pages pass data to their scripts with json_script or data-* attributes
+# (docs/security-csp.md; the ReDoc page relaxes it per view in pingan/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *_tile_source(PINGAN_TILE_URL)],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -49,7 +49,8 @@ def test_a_report_made_offline_arrives_once_when_the_network_returns(world, live
 
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("document.getElementById('offline-status').textContent.includes('已发送')", timeout=15000)
+    # A function, not an expression string: Playwright evals expression strings, which the page's CSP forbids.
+    page.wait_for_function("() => document.getElementById('offline-status').textContent.includes('已发送')", timeout=15000)
     # A second "online" (a flaky network) resends nothing: the queue is empty and the key is spent.
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.wait_for_timeout(1000)
