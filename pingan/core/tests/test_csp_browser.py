@@ -124,6 +124,18 @@ def test_the_main_pages_run_under_the_policy_without_violations_or_errors(world,
     assert officer.page.locator("#hazard-map path.leaflet-interactive").count() == 1
     assert officer.page.evaluate("getComputedStyle(document.getElementById('hazard-map')).height") == "260px"
     officer.open(reverse("analytics:stats"), "stats")
+    officer.open(reverse("core:ledgers"), "ledgers")
+    officer.open(reverse("accounts:profile"), "profile")
+    officer.open(reverse("accounts:second_factor_setup"), "second-factor-setup")
+    # A background job still queued: its page polls the status with jobs/progress.js.
+    from pingan.jobs.models import Job
+    from pingan.jobs.services import job_create
+
+    job = job_create(actor=world.users["township_a"], kind=Job.Kind.LEDGER_EXPORT, title="风险隐患台账导出",
+                     parameters={"ledger": "hazards", "format": "csv", "jurisdiction": "", "full": False, "reason": ""})
+    officer.open(reverse("jobs:detail", args=[job.pk]), "job-progress")
+    officer.page.wait_for_timeout(2500)
+    officer.collect()
 
     # The API docs: Swagger UI renders the operations; ReDoc renders the schema.
     officer.open(reverse("api-docs"), "api-swagger", ready=".opblock")
