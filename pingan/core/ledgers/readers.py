@@ -14,7 +14,9 @@ import codecs
 import csv
 import io
 import os
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, replace
 from typing import IO, Any, Iterator
 
@@ -41,6 +43,7 @@ class ReadLimits:
     max_part_bytes: int = 20 * MB              # any other part (styles, workbook …), parsed whole
     max_ratio: int = 200                       # uncompressed / compressed, for parts over 1 MB
     max_parts: int = 2_000
+    max_cells_per_row: int = 16_384            # Excel's own column limit
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> "ReadLimits":
@@ -78,7 +81,7 @@ def open_ledger(source: str | os.PathLike | IO[bytes], filename: str | None = No
     if ext == ".csv":
         return _open_csv(source, limits)
     if ext == ".xls":
-        raise LedgerFileError("不支持旧版 Excel 97-2003（.xls）文件，请在 Excel 中“另存为” .xlsx 后再导入。")
+        raise LedgerFileError("不支持旧版 Excel 97-2003（.xls）文件，请在 Excel 中另存为 .xlsx 后再导入。")
     raise LedgerFileError("只能导入 .xlsx 或 .csv 文件。")
 
 
@@ -89,7 +92,7 @@ def quick_check(source: str | os.PathLike | IO[bytes], filename: str, limits: Re
     limits = limits or ReadLimits.from_settings()
     ext = os.path.splitext(filename or "")[1].lower()
     if ext == ".xls":
-        raise LedgerFileError("不支持旧版 Excel 97-2003（.xls）文件，请在 Excel 中“另存为” .xlsx 后再导入。")
+        raise LedgerFileError("不支持旧版 Excel 97-2003（.xls）文件，请在 Excel 中另存为 .xlsx 后再导入。")
     if ext not in (".xlsx", ".xlsm", ".csv"):
         raise LedgerFileError("只能导入 .xlsx 或 .csv 文件。")
     handle = open(source, "rb") if isinstance(source, (str, os.PathLike)) else source
@@ -146,6 +149,56 @@ def check_xlsx_parts(handle: Any, limits: ReadLimits) -> None:
                                   "可能是恶意构造的文件，已拒绝读取。")
 
 
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_SCAN_CHUNK = 64 * 1024
+
+
+def scan_sheets(handle: Any, limits: ReadLimits) -> int:
+    """Count the <row> elements of every worksheet part by inflating it in 64 KB pieces (nothing kept), and
+    refuse a sheet with more rows than the cap allows, or a row with more cells than Excel can have, before
+    openpyxl sees it: openpyxl reads a sheet without a <dimension> element to its end when it opens the
+    workbook, and keeps every parsed row element until the sheet ends. Returns the first sheet's row count.
+
+    A tag cut in two by a piece boundary is missed (at most one per 64 KB): the count is a bound for safety,
+    the reader's own row counter is exact.
+    """
+    counts = []
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            sheets = sorted((p for p in archive.infolist()
+                             if p.filename.lower().startswith("xl/worksheets/") and p.filename.lower().endswith(".xml")),
+                            key=lambda p: p.filename)
+            for part in sheets:
+                rows = cells_since_row = 0
+                with archive.open(part) as stream:
+                    while True:
+                        piece = stream.read(_SCAN_CHUNK)
+                        if not piece:
+                            break
+                        starts = [m.start() for m in _ROW_TAG.finditer(piece)]
+                        rows += len(starts)
+                        if rows > limits.max_rows + 1:
+                            raise _too_many_rows(limits)
+                        if starts:
+                            cells_since_row = len(_CELL_TAG.findall(piece, starts[-1]))
+                        else:
+                            cells_since_row += len(_CELL_TAG.findall(piece))
+                        if cells_since_row > limits.max_cells_per_row:
+                            raise LedgerFileError(f"Excel 文件的工作表中有一行超过 {limits.max_cells_per_row} 个单元格，"
+                                                  "不像正常的台账文件，已拒绝读取。")
+                counts.append((part.filename, rows))
+    except LedgerFileError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
+        raise LedgerFileError("文件已损坏或不是有效的 Excel（.xlsx）文件，无法读取。") from exc
+    finally:
+        if hasattr(handle, "seek"):
+            handle.seek(0)
+    first = next((n for name, n in counts if name.lower().endswith("sheet1.xml")), counts[0][1] if counts else 0)
+    return max(0, first - 1)
+
+
 def _too_many_rows(limits: ReadLimits) -> LedgerFileError:
     return LedgerFileError(f"数据行数超过上限：每个文件最多 {limits.max_rows} 行数据（不含第 1 行列名），"
                            "请拆分文件后分批导入。")
@@ -179,6 +232,7 @@ def _open_xlsx(source: Any, limits: ReadLimits) -> Sheet:
     if head[:2] != b"PK":
         raise LedgerFileError("文件不是有效的 Excel（.xlsx）文件，可能是改了扩展名的其他文件，请用 Excel 另存为 .xlsx 后再导入。")
     check_xlsx_parts(handle, limits)
+    scanned_rows = scan_sheets(handle, limits)
     try:
         book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except LedgerFileError:
@@ -202,8 +256,7 @@ def _open_xlsx(source: Any, limits: ReadLimits) -> Sheet:
         book.close()
         raise
     width = len(headers)
-    declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
-    total_hint = max(0, min(declared - 1, limits.max_rows)) if declared else 0
+    total_hint = min(scanned_rows, limits.max_rows)
     last_row = limits.max_rows + 1
     max_chars = limits.max_cell_chars
 

@@ -155,7 +155,12 @@ def test_the_web_offers_the_events_ledger_for_export_only(world, events, login):
         "kind": "events", "file": SimpleUploadedFile("events.csv", "编号\nSJ1\n".encode())})
     assert response.status_code == 403 and "只能导出" in response.content.decode()
     assert Event.objects.count() == before[0]
-    response = client.get(reverse("core:ledger_export"), {"kind": "events", "format": "csv"})
+    response = client.post(reverse("core:ledger_export"), {"kind": "events", "format": "csv"})
+    assert response.status_code == 302  # to the export job's page
+    from pingan.jobs.testing import run_queued_jobs
+
+    job = run_queued_jobs()[-1]
+    response = client.get(reverse("jobs:download", args=[job.pk]), {"file": "result"})
     assert response.status_code == 200
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert events["done"].number in body

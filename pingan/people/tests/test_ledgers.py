@@ -23,9 +23,9 @@ def run(kind, path, user, **kw):
     return ledgers.import_ledger(ledgers.get(kind), path, user=user, **kw)
 
 
-def export_csv(kind, user, tmp_path):
+def export_csv(kind, user, tmp_path, **kw):
     path = tmp_path / f"{kind}-out.csv"
-    ledgers.export_ledger(ledgers.get(kind), str(path), user=user)
+    ledgers.export_ledger(ledgers.get(kind), str(path), user=user, **kw)
     return path.read_text(encoding="utf-8-sig")
 
 
@@ -46,8 +46,8 @@ def test_people_import_creates_encrypted_people_and_is_idempotent(world, tmp_pat
 
 def test_people_round_trip_export_then_import_changes_nothing(world, tmp_path):
     make_person(world, "a", name="王芳", phone="13912345678", current_address="固庄村西街2号")
-    out = export_csv("people", world.users["township_a"], tmp_path)
-    assert "王芳" in out and "13912345678" in out  # the township may reveal: full numbers
+    out = export_csv("people", world.users["township_a"], tmp_path, full=True, reason="核对人口信息")
+    assert "王芳" in out and "13912345678" in out  # the township may reveal, and asked for full numbers
     path = write(tmp_path, "back.csv", out)
     result = run("people", path, world.users["township_a"])
     assert result.ok and result.unchanged == 1 and result.updated == 0
@@ -123,7 +123,7 @@ def test_special_people_import_creates_missing_people_and_round_trips(world, tmp
     assert created.person_type == "registered" and created.birth_date == dt.date(1970, 5, 5)
     mental = SpecialEnrollment.objects.get(kind="mental")
     assert mental.risk_level == "3" and mental.next_visit_on is not None
-    out = export_csv("special_people", world.users["township_a"], tmp_path)
+    out = export_csv("special_people", world.users["township_a"], tmp_path, full=True, reason="核对特殊人群")
     assert "3级" in out and "严重精神障碍患者" in out
     again = run("special_people", write(tmp_path, "back.csv", out), world.users["township_a"])
     assert again.ok and again.unchanged == 2 and again.updated == 0
