@@ -20,6 +20,24 @@ def _isolated(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """force_login stands for a whole login, the second factor included for the roles that must use one
+    (pingan.accounts.testing.pass_second_factor); pingan/accounts/tests/test_second_factor.py drives the real
+    two-step login and its refusals."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from pingan.accounts.testing import pass_second_factor
+
+        pass_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def world(db):
     return build_world()

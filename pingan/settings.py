@@ -5,7 +5,8 @@ bad, so a misconfigured deployment fails loudly instead of running half-right.
 
 Variables: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, HTTPS, REDIS_URL, TIME_ZONE,
 PINGAN_LOCKOUT_ATTEMPTS, PINGAN_LOCKOUT_MINUTES, PINGAN_IDLE_MINUTES, PINGAN_PASSWORD_MAX_AGE_DAYS,
-PINGAN_FIELD_KEY, PINGAN_DEMO_PASSWORD (demo only), PINGAN_TEST_DB_NAME (tests only).
+PINGAN_FIELD_KEY, PINGAN_TRUSTED_PROXIES, PINGAN_TOKEN_MAX_AGE_DAYS, PINGAN_2FA_REQUIRED_ROLES,
+PINGAN_DEMO_PASSWORD (demo only), PINGAN_TEST_DB_NAME (tests only).
 """
 from __future__ import annotations
 
@@ -61,6 +62,40 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if not items:
         raise ImproperlyConfigured(f"环境变量 {name} 不能为空：请用逗号分隔列出主机名。")
     return items
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or CIDR networks (e.g. reverse proxies); empty by default."""
+    import ipaddress
+
+    raw = os.environ.get(name, "")
+    networks = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"环境变量 {name} 中的“{item}”无效：应为 IP 地址或网段（如 10.0.0.5 或 10.0.0.0/24），以逗号分隔。"
+            ) from None
+    return networks
+
+
+def env_roles(name: str, default: list[str]) -> list[str]:
+    """Comma-separated role codes (pingan.accounts.choices.Role); an unknown code stops start-up."""
+    from pingan.accounts.choices import Role
+
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    roles = [item.strip() for item in raw.split(",") if item.strip()]
+    unknown = [role for role in roles if role not in Role.values]
+    if unknown or not roles:
+        raise ImproperlyConfigured(
+            f"环境变量 {name} 的值“{raw}”无效：应为以逗号分隔的角色代码，可选 {', '.join(Role.values)}。"
+        )
+    return roles
 
 
 def _secret_key() -> str:
@@ -142,6 +177,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pingan.core",
     "pingan.geo",
     "pingan.accounts",
@@ -163,6 +201,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "pingan.accounts.middleware.AccountPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -215,6 +254,18 @@ PINGAN_LOCKOUT_MINUTES = env_int("PINGAN_LOCKOUT_MINUTES", 15, 1, 24 * 60)
 PINGAN_PASSWORD_MAX_AGE_DAYS = env_int("PINGAN_PASSWORD_MAX_AGE_DAYS", 90, 0, 3650)
 PINGAN_DEMO_PASSWORD = env_str("PINGAN_DEMO_PASSWORD", "pingan-demo")
 PINGAN_AUDIT_RETENTION_DAYS = env_int("PINGAN_AUDIT_RETENTION_DAYS", 3 * 365, 183, 100 * 365)
+# Reverse proxies whose X-Forwarded-For and X-Request-ID are believed (IPs or CIDRs). Empty: the client is
+# REMOTE_ADDR and forwarded headers are ignored, so nobody can pick the address lockouts and the audit see.
+PINGAN_TRUSTED_PROXIES = env_networks("PINGAN_TRUSTED_PROXIES")
+# API tokens stop working this many days after they were issued (0: never by age).
+PINGAN_TOKEN_MAX_AGE_DAYS = env_int("PINGAN_TOKEN_MAX_AGE_DAYS", 90, 0, 3650)
+# Second factor (等保 8.1.4.1 d): roles that must enrol a TOTP authenticator; others may from their profile.
+PINGAN_2FA_REQUIRED_ROLES = env_roles("PINGAN_2FA_REQUIRED_ROLES", ["district_admin", "security_admin", "auditor"])
+OTP_TOTP_ISSUER = "平安综治"
+# Wrong codes count toward the account lockout (accounts.services); django-otp's own growing delay on top
+# would silently refuse the next right code after a typo.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 if HTTPS:
     SECURE_SSL_REDIRECT = True
@@ -285,7 +336,7 @@ PINGAN_XLSX_MAX_RATIO = env_int("PINGAN_XLSX_MAX_RATIO", 200, 10, 100_000)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an API call without valid credentials answers 401 with WWW-Authenticate.
-        "pingan.core.api_auth.TokenAuthentication",
+        "pingan.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -5,7 +5,6 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
-from django.contrib import admin
 from django.urls import include, path
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
@@ -35,7 +34,6 @@ for config in apps.get_app_configs():
 
 urlpatterns = [
     path("", include("pingan.core.urls")),
-    path("django-admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # API docs under the Content Security Policy: Swagger UI's init script is a separate ?script request (split
     # view); ReDoc styles itself with injected <style> elements and searches in a blob: worker, so its page

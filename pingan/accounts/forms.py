@@ -42,6 +42,14 @@ class PinganPasswordChangeForm(PasswordChangeForm):
     }
 
 
+class SecondFactorForm(forms.Form):
+    """A six-digit code from the authenticator app, or one of the recovery codes."""
+
+    code = forms.CharField(label="动态验证码或恢复码", max_length=20, strip=True, widget=forms.TextInput(attrs={
+        "autocomplete": "one-time-code", "inputmode": "text", "autofocus": True, "autocapitalize": "off",
+        "spellcheck": "false"}))
+
+
 class UserForm(forms.ModelForm):
     """The 系统管理员's form for a working account: no admin role is offered (those are kept on the CLI)."""
 

@@ -4,30 +4,32 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import string
+import time
 from typing import Any, NoReturn
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 from rest_framework.authtoken.models import Token
 
-from pingan.core import audit
+from pingan.core import audit, limits
 from pingan.core.services import model_update
 from pingan.geo.models import Node
 
 from .choices import Role
 from .models import Department, User
 
-ADDRESS_KEY = "login-fail:{address}"
-
 # Roles that need a department, and roles whose scope must be a grid or village.
 NEEDS_DEPARTMENT = {Role.DEPT_HANDLER}
 
 USER_FIELDS = ("full_name", "role", "scope", "department", "post", "phone", "is_active", "expires_at", "email")
-
 
 # Three-role separation (三员分立, 等保 2.0 8.1.4.2 / 8.1.5): the admin accounts are kept from the command line
 # only (manage.py admin_account); from the web the 系统管理员 keeps the working accounts, the 安全管理员 the
@@ -226,6 +228,8 @@ def user_reset_password(*, actor: Any, user: User) -> str:
 
 @transaction.atomic
 def user_set_password(*, actor: Any, user: User, password: str) -> None:
+    """The owner sets a new password (checked by the validators); the lockout count restarts and every API
+    token of the account stops working. Audited."""
     if actor is not None and actor.pk != user.pk:
         # Only the owner sets a password; an administrator resets one (user_reset_password: temporary, the
         # working accounts only). Three-role separation: nobody sets the auditor's password from the web.
@@ -237,6 +241,8 @@ def user_set_password(*, actor: Any, user: User, password: str) -> None:
     user.locked_until = None
     user.save(update_fields=["password", "password_changed_at", "failed_logins", "locked_until"])
     audit.record(actor=actor, action="account.password_change", obj=user)
+    # A token is a standing credential: whoever held the old password may have taken one.
+    token_revoke_all(actor=actor, user=user, reason="密码已修改")
 
 
 def user_unlock(*, actor: Any, user: User) -> None:
@@ -259,42 +265,63 @@ def user_security_update(*, actor: Any, user: User, data: dict[str, Any]) -> Use
     return user
 
 
+def _address_key(address: str) -> str:
+    return f"login-fail:{address}"
+
+
 def address_locked(address: str) -> bool:
-    return cache.get(ADDRESS_KEY.format(address=address), 0) >= settings.PINGAN_LOCKOUT_ATTEMPTS * 3
+    """Has this address failed too often (any accounts) in the current window? Counted in the database, so
+    every worker sees the same number."""
+    return limits.peek(_address_key(address)) >= settings.PINGAN_LOCKOUT_ATTEMPTS * 3
+
+
+def _count_failure(*, user: User | None, address: str) -> str:
+    """One failed proof of identity (password, old password, one-time code): count it against the address
+    and the account, lock the account after N in a row. Returns the lock detail for the audit entry."""
+    limits.hit(_address_key(address), seconds=settings.PINGAN_LOCKOUT_MINUTES * 60)
+    if user is None:
+        return ""
+    # An UPDATE … SET n = n + 1, so two workers counting at once never lose a failure.
+    User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+    user.failed_logins = User.objects.values_list("failed_logins", flat=True).get(pk=user.pk)
+    if user.failed_logins < settings.PINGAN_LOCKOUT_ATTEMPTS:
+        return ""
+    user.locked_until = timezone.now() + dt.timedelta(minutes=settings.PINGAN_LOCKOUT_MINUTES)
+    User.objects.filter(pk=user.pk).update(locked_until=user.locked_until)
+    return f"连续失败 {user.failed_logins} 次，账号锁定 {settings.PINGAN_LOCKOUT_MINUTES} 分钟"
 
 
 def login_failed(*, username: str, address: str) -> None:
     """Count a failure against the account and the address; lock the account after N failures."""
-    key = ADDRESS_KEY.format(address=address)
-    cache.set(key, cache.get(key, 0) + 1, settings.PINGAN_LOCKOUT_MINUTES * 60)
     user = User.objects.filter(username=username).first()
-    detail = ""
-    if user is not None:
-        user.failed_logins += 1
-        fields = ["failed_logins"]
-        if user.failed_logins >= settings.PINGAN_LOCKOUT_ATTEMPTS:
-            user.locked_until = timezone.now() + dt.timedelta(minutes=settings.PINGAN_LOCKOUT_MINUTES)
-            fields.append("locked_until")
-            detail = f"连续失败 {user.failed_logins} 次，账号锁定 {settings.PINGAN_LOCKOUT_MINUTES} 分钟"
-        user.save(update_fields=fields)
+    detail = _count_failure(user=user, address=address)
     audit.record(actor=None, action="login", outcome="failure", object_type="accounts.user",
                  object_id=str(user.pk) if user else "", object_repr=username[:150], detail=detail,
                  scope_path=user.scope_path if user else "")
 
 
-def login_succeeded(*, user: User) -> None:
+def login_password_passed(*, user: User) -> None:
+    """The password was right and a one-time code must follow: audited, but the failure count is kept (a
+    right password must not wipe the count of wrong codes, or codes could be guessed forever)."""
+    audit.record(actor=user, action="login.password", obj=user, detail="密码正确，等待动态验证码")
+
+
+def login_succeeded(*, user: User, second_factor: str = "") -> None:
+    """The whole login passed: the failure count starts again. `second_factor` names the proof used."""
     if user.failed_logins or user.locked_until:
         user.failed_logins = 0
         user.locked_until = None
         user.save(update_fields=["failed_logins", "locked_until"])
-    audit.record(actor=user, action="login", obj=user)
+    audit.record(actor=user, action="login", obj=user, detail=second_factor)
 
 
 def logout_recorded(*, user: User) -> None:
+    """Audit a logout."""
     audit.record(actor=user, action="logout", obj=user)
 
 
 def password_expired(user: User) -> bool:
+    """The password is older than PINGAN_PASSWORD_MAX_AGE_DAYS (or temporary) and must be changed."""
     days = settings.PINGAN_PASSWORD_MAX_AGE_DAYS
     if not days or not user.has_usable_password():
         return False
@@ -302,15 +329,211 @@ def password_expired(user: User) -> bool:
     return changed < timezone.now() - dt.timedelta(days=days)
 
 
+def password_change_failed(*, user: User, address: str) -> bool:
+    """A wrong old password on the password-change page counts like a failed login (an open session must not
+    become a way to guess the password). Audited; returns True when the account is now locked."""
+    detail = _count_failure(user=user, address=address)
+    audit.record(actor=user, action="account.password_change", obj=user, outcome="failure",
+                 detail="原密码不正确" + (f"；{detail}" if detail else ""))
+    return bool(detail)
+
+
+# API tokens ---------------------------------------------------------------------------------------------------
+
+def token_refusal(token: Token) -> tuple[int, str] | None:
+    """Why this token may not be used now, as (HTTP status, Chinese message), or None when it may.
+
+    The same rules as a web login: a deactivated, locked or expired account, an expired password, a token older
+    than PINGAN_TOKEN_MAX_AGE_DAYS, and an account of a role that must use a second factor but has none yet.
+    """
+    user = token.user
+    if not user.is_active:
+        return 401, "账号已停用，令牌无效。"
+    if user.is_locked:
+        return 401, "账号已被锁定，令牌暂不可用；请稍后再试或联系安全管理员。"
+    if user.is_expired:
+        return 401, "账号已到期，令牌无效；请联系安全管理员。"
+    days = settings.PINGAN_TOKEN_MAX_AGE_DAYS
+    if days and token.created < timezone.now() - dt.timedelta(days=days):
+        return 401, f"令牌已超过 {days} 天有效期，请在个人信息页重新生成。"
+    if password_expired(user):
+        return 403, "密码已过期或为临时密码，请先登录网页修改密码。"
+    if second_factor_required(user) and not has_second_factor(user):
+        return 403, "您的角色必须先在网页上启用双因素认证，才能使用 API 令牌。"
+    return None
+
+
 @transaction.atomic
-def token_issue(*, actor: User) -> Token:
-    """Issue (or replace) the caller's API token; the old one stops working."""
+def token_issue(*, actor: User, second_factor_passed: bool = False) -> Token:
+    """Issue (or replace) the caller's API token; the old one stops working.
+
+    An account with a second factor gets a token only from a session that passed it (`second_factor_passed`):
+    otherwise a stolen password alone would give lasting API access.
+    """
     if not actor.can("api.token"):
         raise PermissionDenied("您的角色不能使用 API 令牌。")
+    if has_second_factor(actor) and not second_factor_passed:
+        raise PermissionDenied("请先通过动态验证码验证，再生成令牌。")
+    if second_factor_required(actor) and not has_second_factor(actor):
+        raise PermissionDenied("您的角色必须先启用双因素认证，才能生成令牌。")
     Token.objects.filter(user=actor).delete()
     token = Token.objects.create(user=actor)
     audit.record(actor=actor, action="api_token.issue", obj=actor)
     return token
+
+
+@transaction.atomic
+def token_revoke_all(*, actor: Any, user: User, reason: str = "") -> int:
+    """Every API token of `user` stops working (password changed, account deactivated, role or scope changed,
+    second factor reset). Audited when there was one; returns how many were deleted."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    if deleted:
+        audit.record(actor=actor, action="api_token.revoke", obj=user, detail=reason)
+    return deleted
+
+
+# Second factor (等保 8.1.4.1 d): TOTP on an authenticator app, with single-use recovery codes ----------------
+
+RECOVERY_CODE_COUNT = 10
+TOTP_DEVICE_NAME = "身份验证器"
+RECOVERY_DEVICE_NAME = "恢复码"
+
+
+def second_factor_required(user: Any) -> bool:
+    """Must this account use a second factor (its role is in PINGAN_2FA_REQUIRED_ROLES)?"""
+    return getattr(user, "role", None) in settings.PINGAN_2FA_REQUIRED_ROLES
+
+
+def has_second_factor(user: Any) -> bool:
+    """Has this account a confirmed authenticator?"""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def new_totp_key() -> str:
+    """A fresh TOTP secret (hex, 20 bytes) for an enrolment; kept in the session until confirmed."""
+    return random_hex(20)
+
+
+def totp_config_url(*, user: User, key: str) -> str:
+    """otpauth:// URL of an unsaved device with this key (what the QR code and the manual key show)."""
+    return TOTPDevice(user=user, key=key, name=TOTP_DEVICE_NAME).config_url
+
+
+def _normalise_code(code: str) -> str:
+    return "".join((code or "").split()).replace("-", "").lower()[:16]
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def second_factor_enrol(*, actor: User, key: str, code: str) -> list[str]:
+    """Turn on the caller's second factor: `code` must be the authenticator's current code for `key`.
+
+    Returns the recovery codes, shown once. A wrong code is audited (it does not count toward the lockout: the
+    caller is already signed in and only proving that the app was set up right).
+    """
+    if has_second_factor(actor):
+        raise ValidationError("您已启用双因素认证。")
+    code = _normalise_code(code)
+    try:
+        totp = TOTP(bytes.fromhex(key), step=30, t0=0, digits=6, drift=0)
+        totp.time = time.time()
+        ok = code.isdigit() and len(code) == 6 and totp.verify(int(code), tolerance=1)
+    except ValueError:
+        ok = False
+    if not ok:
+        audit.record(actor=actor, action="second_factor.enrol", obj=actor, outcome="failure",
+                     detail="动态验证码不正确")
+        raise ValidationError("动态验证码不正确，请核对手机时间后重新输入。")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=actor).delete()
+        TOTPDevice.objects.create(user=actor, name=TOTP_DEVICE_NAME, key=key, confirmed=True, last_t=totp.t())
+        codes = _new_recovery_codes(actor)
+        audit.record(actor=actor, action="second_factor.enrol", obj=actor,
+                     detail=f"启用身份验证器，生成 {RECOVERY_CODE_COUNT} 个恢复码")
+    return codes
+
+
+def second_factor_verify(*, user: User, code: str, address: str):
+    """Check a one-time code (the authenticator's, or a single-use recovery code) for `user`.
+
+    Returns the device that matched, or None. Every attempt is audited; a wrong code counts toward the lockout
+    like a wrong password. A recovery code is consumed.
+    """
+    code = _normalise_code(code)
+    device = None
+    kind = ""
+    with transaction.atomic():
+        totp = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        if totp is not None and code.isdigit() and len(code) == 6 and totp.verify_token(code):
+            device, kind = totp, "动态验证码"
+        elif code and not code.isdigit():
+            static = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+            if static is not None and static.verify_token(code):
+                left = static.token_set.count()
+                device, kind = static, f"恢复码（剩余 {left} 个）"
+    if device is None:
+        detail = _count_failure(user=user, address=address)
+        audit.record(actor=user, action="second_factor.verify", obj=user, outcome="failure",
+                     detail="动态验证码或恢复码不正确" + (f"；{detail}" if detail else ""))
+        return None
+    audit.record(actor=user, action="second_factor.verify", obj=user, detail=kind)
+    return device
+
+
+def recovery_codes_regenerate(*, actor: User, code: str, address: str) -> list[str]:
+    """New recovery codes for the caller (the old ones stop working); needs a current code. Audited.
+
+    The code is checked outside the write's transaction: a wrong one stays counted and audited."""
+    if not has_second_factor(actor):
+        raise ValidationError("您尚未启用双因素认证。")
+    if second_factor_verify(user=actor, code=code, address=address) is None:
+        raise ValidationError("动态验证码不正确。")
+    with transaction.atomic():
+        codes = _new_recovery_codes(actor)
+        audit.record(actor=actor, action="second_factor.recovery_codes", obj=actor,
+                     detail=f"重新生成 {RECOVERY_CODE_COUNT} 个恢复码")
+    return codes
+
+
+def second_factor_disable(*, actor: User, code: str, address: str) -> None:
+    """The caller turns off an optional second factor, proving it with a current code. Roles that must use one
+    cannot. Audited (the refusal too)."""
+    if second_factor_required(actor):
+        audit.record(actor=actor, action="second_factor.disable", obj=actor, outcome="failure",
+                     detail="该角色必须启用双因素认证")
+        raise PermissionDenied("您的角色必须启用双因素认证，不能停用。")
+    if not has_second_factor(actor):
+        raise ValidationError("您尚未启用双因素认证。")
+    if second_factor_verify(user=actor, code=code, address=address) is None:
+        raise ValidationError("动态验证码不正确。")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=actor).delete()
+        StaticDevice.objects.filter(user=actor).delete()
+        audit.record(actor=actor, action="second_factor.disable", obj=actor, detail="停用双因素认证")
+
+
+def reset_second_factor(*, actor: Any, user: User) -> None:
+    """The 安全管理员 clears another account's second factor (a lost phone): its authenticator and recovery
+    codes are deleted and its API tokens revoked; at the next login a role that must use one enrols again.
+
+    Same limits as the other account-security actions (user_check_secure): never its own account, never the
+    auditor's or a security admin's (those are reset on the server, `manage.py reset_second_factor`, actor
+    None). Refusals and the reset are audited.
+    """
+    stored = user_check_secure(actor=actor, user=user, action="second_factor.reset")
+    with transaction.atomic():
+        devices = TOTPDevice.objects.filter(user=stored).count() + StaticDevice.objects.filter(user=stored).count()
+        TOTPDevice.objects.filter(user=stored).delete()
+        StaticDevice.objects.filter(user=stored).delete()
+        token_revoke_all(actor=actor, user=stored, reason="双因素认证已重置")
+        audit.record(actor=actor, action="second_factor.reset", obj=stored,
+                     detail="已清除身份验证器和恢复码" if devices else "该账号原未启用双因素认证")
 
 
 def permission_denied_recorded(*, user: Any, path: str) -> None:

@@ -23,3 +23,23 @@ def _department(world, side):
     return marked(Department.objects.create(jurisdiction=township, name=f"{township.name[:2]}{marker}所", category="公安"),
                   marker)
 
+
+def pass_second_factor(client, user) -> None:
+    """What a real login leaves in the session, for a test client that used force_login: an account whose
+    role must use a second factor gets a confirmed authenticator and a session that passed it; any other
+    account without one is marked as such. (accounts/tests/test_second_factor.py drives the real flow.)"""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .middleware import NO_SECOND_FACTOR
+    from .services import second_factor_required
+
+    session = client.session
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None and second_factor_required(user):
+        device = TOTPDevice.objects.create(user=user, name="测试验证器", confirmed=True)
+    if device is not None:
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    else:
+        session[NO_SECOND_FACTOR] = True
+    session.save()

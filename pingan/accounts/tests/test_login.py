@@ -112,3 +112,25 @@ def test_the_idle_timeout_is_thirty_minutes_by_default(settings):
 def test_anonymous_visitors_are_sent_to_login(db, client, path):
     response = client.get(path)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_wrong_old_passwords_on_the_password_change_count_like_failed_logins(world, login, settings):
+    settings.PINGAN_LOCKOUT_ATTEMPTS = 3
+    officer = world.officer("a")
+    client = login(officer)
+    url = reverse("accounts:password_change")
+    guess = {"old_password": "guess-1", "new_password1": "Shan-Xi-2026!", "new_password2": "Shan-Xi-2026!"}
+    for _ in range(2):
+        response = client.post(url, guess)
+        assert response.status_code == 400 and "原密码不正确" in response.content.decode()
+    officer.refresh_from_db()
+    assert officer.failed_logins == 2 and not officer.is_locked
+    response = client.post(url, guess)
+    assert response.status_code == 302 and response["Location"] == LOGIN
+    officer.refresh_from_db()
+    assert officer.is_locked
+    assert client.get("/").status_code == 302  # the session ended
+    failures = AuditEntry.objects.filter(action="account.password_change", outcome="failure", actor=officer)
+    assert failures.count() == 3 and "锁定" in failures.order_by("-id").first().detail
+    # The right old password no longer helps: the account is locked.
+    assert client.post(LOGIN, {"username": "township_a", "password": TEST_PASSWORD}).status_code == 200

@@ -36,8 +36,8 @@ def exception_handler(exc, context):
     if response is not None:
         for cls, message in _MESSAGES.items():
             if isinstance(exc, cls) and isinstance(response.data, dict) and "detail" in response.data:
-                if isinstance(exc, exceptions.ParseError) and _is_chinese(str(exc.detail)):
-                    break  # our parsers' own message says what is wrong
+                if _is_chinese(str(exc.detail)):
+                    break  # our own message (a parser's, the token rules') says what is wrong
                 response.data["detail"] = message
                 break
     return response

@@ -56,9 +56,9 @@ def test_the_openapi_schema_and_docs_are_served(world, login):
     assert "swagger-ui" in docs and "cdn.jsdelivr" not in docs
 
 
-def test_the_django_admin_is_for_superusers_only(world, login):
-    admin_user = world.users["district_admin"]
-    admin_user.is_staff = True
-    admin_user.save()
-    response = login(admin_user).get("/django-admin/")
-    assert response.status_code == 302 and "/django-admin/login/" in response["Location"]
+@pytest.mark.parametrize("path", ["/django-admin/", "/django-admin/login/", "/django-admin/accounts/user/"])
+def test_there_is_no_django_admin_to_bypass_the_lockout_and_the_audit(world, login, path):
+    superuser = world.users["district_admin"]
+    superuser.is_staff = superuser.is_superuser = True
+    superuser.save()
+    assert login(superuser).get(path).status_code == 404
