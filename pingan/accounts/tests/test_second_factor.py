@@ -277,3 +277,16 @@ def test_the_demo_system_admin_is_sent_to_enrolment_not_an_error(world, client):
     response = client.post(LOGIN, {"username": "district_admin", "password": TEST_PASSWORD}, follow=True)
     assert response.status_code == 200 and response.redirect_chain[-1][0] == SETUP
     assert "启用双因素认证" in response.content.decode()
+
+
+def test_the_server_command_resets_any_accounts_second_factor_and_an_unknown_name_fails(world):
+    from django.core.management import CommandError, call_command
+
+    auditor = world.users["auditor"]
+    TOTPDevice.objects.create(user=auditor, name="身份验证器", key=KEY, confirmed=True)
+    call_command("reset_second_factor", "auditor")
+    assert not TOTPDevice.objects.filter(user=auditor).exists()
+    entry = AuditEntry.objects.get(action="second_factor.reset", outcome="success")
+    assert entry.actor is None and entry.channel == "cli:reset_second_factor"
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("reset_second_factor", "nobody")
