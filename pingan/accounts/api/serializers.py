@@ -13,9 +13,9 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
 class MeSerializer(serializers.ModelSerializer):
     role_display = serializers.CharField(source="get_role_display", read_only=True)
-    scope = serializers.CharField(source="scope.code", read_only=True, default=None)
-    scope_name = serializers.CharField(source="scope.name", read_only=True, default=None)
-    department = DepartmentSerializer(read_only=True)
+    scope = serializers.CharField(source="scope.code", read_only=True, default=None, allow_null=True)
+    scope_name = serializers.CharField(source="scope.name", read_only=True, default=None, allow_null=True)
+    department = DepartmentSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = User
