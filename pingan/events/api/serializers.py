@@ -2,6 +2,7 @@ import copy
 
 from rest_framework import serializers
 
+from ..choices import Urgency
 from ..models import Event
 
 
@@ -11,7 +12,8 @@ class EventSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.CharField(source="jurisdiction.code", read_only=True)
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
-    assigned_department = serializers.CharField(source="assigned_department.name", read_only=True, default=None)
+    assigned_department = serializers.CharField(source="assigned_department.name", read_only=True, default=None,
+                                                allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True, default=False)
 
     class Meta:
@@ -28,3 +30,20 @@ class EventSerializer(serializers.ModelSerializer):
             built = super().get_fields()
             type(self)._built_fields = built
         return copy.deepcopy(built)
+
+
+class EventReportSerializer(serializers.Serializer):
+    """What a report posts (documentation of the request body: the view checks it through the service)."""
+
+    category = serializers.IntegerField(help_text="事件小类的编号")
+    jurisdiction = serializers.IntegerField(required=False, help_text="网格或村(社区)的编号；默认上报人自己的网格")
+    description = serializers.CharField(max_length=4000)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
+                                        min_value=-90, max_value=90)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
+                                         min_value=-180, max_value=180)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    photos = serializers.ListField(child=serializers.ImageField(), required=False, max_length=6)
+    idempotency_key = serializers.CharField(required=False, min_length=8, max_length=64,
+                                            help_text="离线重发时不变；也可放在 Idempotency-Key 请求头")

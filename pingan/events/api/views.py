@@ -15,7 +15,7 @@ from .. import services
 from ..choices import Source
 from ..forms import attributes_from
 from ..models import Category, Event
-from .serializers import EventSerializer
+from .serializers import EventReportSerializer, EventSerializer
 
 
 def _pick(qs, value, field, message, known=None):
@@ -41,7 +41,10 @@ def _own_place(user):
 
 
 @extend_schema_view(list=extend_schema(summary="网格事件列表"), retrieve=extend_schema(summary="网格事件"),
-                    create=extend_schema(summary="上报网格事件（同一 idempotency_key 重复提交只登记一次）"))
+                    create=extend_schema(summary="上报网格事件（同一 idempotency_key 重复提交只登记一次）",
+                                         request={"multipart/form-data": EventReportSerializer,
+                                                  "application/json": EventReportSerializer},
+                                         responses={200: EventSerializer, 201: EventSerializer}))
 class EventViewSet(ScopedReadOnlyViewSet):
     queryset = Event.objects.select_related("category", "jurisdiction", "assigned_department").order_by("-reported_at", "-id")
     serializer_class = EventSerializer

@@ -15,7 +15,7 @@ class HazardSerializer(serializers.ModelSerializer):
     risk_level_display = serializers.CharField(source="get_risk_level_display", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     responsible_department_name = serializers.CharField(source="responsible_department.name", read_only=True,
-                                                        default=None)
+                                                        default=None, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True, default=False)
 
     class Meta:
@@ -87,3 +87,17 @@ class TransitionLogSerializer(serializers.ModelSerializer):
     class Meta:
         model = TransitionLog
         fields = ["id", "kind", "action", "action_label", "from_state", "to_state", "actor_name", "note", "at"]
+
+
+class AllowedActionSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    label = serializers.CharField()
+    required = serializers.ListField(child=serializers.CharField())
+
+
+class HazardLogSerializer(serializers.Serializer):
+    """What `/hazards/{id}/log/` answers: one object (not a page) with the steps the caller may take and the
+    whole transition log."""
+
+    allowed_actions = AllowedActionSerializer(many=True)
+    log = TransitionLogSerializer(many=True)

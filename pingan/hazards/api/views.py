@@ -9,8 +9,8 @@ from pingan.core.workflow import engine
 from .. import services
 from ..filters import HazardFilter
 from ..models import Hazard
-from .serializers import (ExtensionSerializer, HazardCreateSerializer, HazardSerializer, SuperviseSerializer,
-                          TransitionLogSerializer, TransitionSerializer)
+from .serializers import (ExtensionSerializer, HazardCreateSerializer, HazardLogSerializer, HazardSerializer,
+                          SuperviseSerializer, TransitionLogSerializer, TransitionSerializer)
 
 
 def _input_error(serializer):
@@ -79,8 +79,8 @@ class HazardViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return Response({"id": extension.pk, "new_deadline": extension.new_deadline, "status": extension.status},
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="流转记录与可执行操作", responses=TransitionLogSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(summary="流转记录与可执行操作", responses=HazardLogSerializer)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def log(self, request, pk=None):
         hazard = self.get_object()
         return Response({
