@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from . import audit, registry
+from . import audit, audit_display, registry
 from .models import AuditEntry
 from .scoping import get_visible_or_404
 
@@ -62,7 +62,9 @@ def audit_log(request):
     if params["actor"]:
         qs = qs.filter(actor_name__icontains=params["actor"])
     if params["action"]:
-        qs = qs.filter(action__icontains=params["action"])
+        # By code (login) or by the label the page shows (登录).
+        qs = qs.filter(Q(action__icontains=params["action"]) |
+                       Q(action__in=audit_display.actions_labelled(params["action"])))
     if params["object"]:
         qs = qs.filter(object_repr__icontains=params["object"])
     if params["outcome"] in AuditEntry.Outcome.values:
