@@ -101,20 +101,26 @@ def _leak_key(world, side):
 
 @leak_factory(Event)
 def _leak_event(world, side):
-    """An event reported by the township's grid worker, registered and dispatched to the township's 派出所:
-    its handler sees it (by assignment), another department's handler does not (whatever its place)."""
+    """An event reported by the township's grid worker with a photo, registered, dispatched to the township's
+    派出所 and supervised (督办) by the centre: its handler sees it (by assignment), another department's handler
+    does not (whatever its place), and the photo and supervision-reply routes have something to serve."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from . import services
 
     marker = new_marker()
     category = _shared_category(world, side)
     report = services.event_report(actor=world.users[f"grid_{side}"], category=category,
                                    description=f"{marker}{world.village(side).short_name}路口积水",
-                                   address=f"{world.village(side).short_name}{marker}路口", source=Source.GRID)
+                                   address=f"{world.village(side).short_name}{marker}路口", source=Source.GRID,
+                                   photos=[SimpleUploadedFile("现场.jpg", jpeg_bytes(), content_type="image/jpeg")])
     event = report.event
     centre = world.users["center_staff"]
     services.event_act(actor=centre, event=event, action="register")
     services.event_act(actor=centre, event=event, action="dispatch",
                        data={"assigned_department": world.departments[f"police_{side}"]})
+    event.refresh_from_db()
+    services.event_supervise(actor=centre, event=event, note=f"{marker}督办")
     event.refresh_from_db()
     return marked(event, marker, event.number)
 

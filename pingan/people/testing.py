@@ -33,7 +33,8 @@ def make_person(world, side: str = "a", name: str | None = None, **data) -> Pers
 
 
 def make_enrollment(world, side: str = "a", person: Person | None = None, kind: str = c.SpecialKind.MENTAL,
-                    risk_level: str = "1", enrolled_on: dt.date | None = None, details: dict | None = None) -> SpecialEnrollment:
+                    risk_level: str = "1", enrolled_on: dt.date | None = None, details: dict | None = None,
+                    **extra) -> SpecialEnrollment:
     person = person or make_person(world, side)
     defaults = {
         c.SpecialKind.MENTAL: {"diagnosis": c.MentalDiagnosis.SCHIZOPHRENIA, "guardian_name": "监护人甲"},
@@ -47,7 +48,7 @@ def make_enrollment(world, side: str = "a", person: Person | None = None, kind: 
         risk_level = "medium"
     return services.special_person_enroll(actor=None, person=person, kind=kind,
                                           enrolled_on=enrolled_on or dt.date.today() - dt.timedelta(days=30),
-                                          risk_level=risk_level, details=details or defaults)
+                                          risk_level=risk_level, details=details or defaults, **extra)
 
 
 @leak_factory(Person)
@@ -76,10 +77,8 @@ def _marked_enrollment(world, side, kind):
     """An enrolment whose own fields (责任人, 措施) carry the marker, not its person's name: the person is a
     person row that a mediator may see even when the enrolment is a health row that it may not."""
     marker = new_marker()
-    enrollment = make_enrollment(world, side, person=make_person(world, side), kind=kind)
-    SpecialEnrollment.objects.filter(pk=enrollment.pk).update(responsible_name=f"责任人{marker}",
-                                                               measures=f"{marker}帮扶措施")
-    enrollment.refresh_from_db()
+    enrollment = make_enrollment(world, side, person=make_person(world, side), kind=kind,
+                                 responsible_name=f"责任人{marker}", measures=f"{marker}帮扶措施")
     return marked(enrollment, marker)
 
 

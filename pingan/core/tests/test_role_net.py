@@ -1,0 +1,801 @@
+"""The role × route net: every URL pattern and API route, present and future, is walked with one persona of
+every role, and each must see exactly what the role table (docs: the spec of who sees what) allows.
+
+Who may see a record is worked out HERE, from the table written out below (role × data kind × place or
+assignment), not by asking `visible_to` (pingan/core/scoping.py is what is under test):
+
+- reference rows (the tree, accounts, departments, configuration): by place; configuration that the district
+  or a township owns (categories, their fields, dispatch rules, departments) is also visible below it. The
+  security admin sees accounts, departments and the tree only; the auditor only its own account.
+- case rows (events, hazards, their attachments): by place; a grid worker also what it reported; a department
+  handler ONLY the cases assigned to its department, wherever it sits.
+- person rows: by place; never a department handler. Health rows (enrolments of 严重精神障碍/艾滋病, their
+  visits, treatment episodes, fund spending on them): as person rows, and never a mediator.
+- the leader reads like a county officer and writes nothing: every write route answers 403 (or 404/405).
+
+Every leak factory (pingan/*/testing.py) returns a record carrying a marker no other record shares. A page
+or an API answer refused to a persona must carry none of the markers of the records it may not see; a
+record the persona may see must show its marker on its detail routes (a positive control on every route),
+and on the list routes that list its model. Writes (POST, PUT, PATCH, DELETE, every API action) on a record
+a persona may not see, and every write of the leader, answer 403/404/405 and change nothing (read back).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlencode, urljoin, urlparse
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from pingan.core.testing import LEAK_VARIANTS, UNSCOPED_ROUTES, add_role_net_personas
+from pingan.core.tests.test_leaks import _discover_testing_modules, _kwarg_names, _model_and_kwargs, routes
+
+# ---------------------------------------------------------------------------------------------------------
+# The spec, written out (roles by their stored value, so the test does not read the code's role table).
+
+HEALTH_KINDS = {"mental", "aids"}  # 严重精神障碍患者, 艾滋病危险人员
+
+PLACE_ROLES = {"district_admin", "center_staff", "township_officer", "village_officer", "grid_worker", "mediator",
+               "leader"}
+
+# model label -> (data kind, sub-kind of reference data, visible below the owning node?)
+#   below: "yes" = configuration owned above is visible downwards; "no" = place only; "open" = the spec does
+#   not say (not checked for personas under the owning node, checked for everyone else).
+MODEL_KINDS: dict[str, tuple[str, str, str]] = {
+    "geo.node": ("reference", "tree", "no"),
+    "geo.liaisonpoint": ("reference", "config", "open"),
+    "accounts.user": ("reference", "account", "no"),
+    "accounts.department": ("reference", "department", "yes"),
+    "events.category": ("reference", "config", "yes"),
+    "events.categoryfield": ("reference", "config", "yes"),
+    "events.dispatchrule": ("reference", "config", "yes"),
+    "events.open311key": ("reference", "config", "open"),
+    "events.event": ("case", "", "no"),
+    "hazards.hazard": ("case", "", "no"),
+    "core.workflowattachment": ("case", "", "no"),
+    "people.person": ("person", "", "no"),
+    "people.household": ("person", "", "no"),
+    "people.rentalhouse": ("person", "", "no"),
+    "people.fund": ("person", "", "open"),
+    "people.specialenrollment": ("person", "", "no"),   # health when its kind is a health kind
+    "people.visit": ("person", "", "no"),              # health when its enrolment's is
+    "people.treatmentepisode": ("health", "", "no"),
+    "people.fundspending": ("person", "", "no"),       # health when its enrolment's is
+    # A background job is its owner's alone (its result holds what the owner may see): "own".
+    "jobs.job": ("own", "", "no"),
+}
+
+# The personas of the net: township A's people, township B's officer, three handlers (of the department the
+# cases are assigned to, of another department in the same township, of a county department), the county roles.
+PERSONAS = ("township_a", "township_b", "village_a", "grid_a", "mediator_a", "handler_a", "other_handler_a",
+            "county_handler", "leader", "auditor", "security_admin", "district_admin", "center_staff")
+
+REFUSED = (403, 404, 405)
+# County roles that see everything by place: asked only while no narrower persona has shown the record (the
+# positive control of the routes only the district uses), to keep the net fast.
+FALLBACK_PERSONAS = {"district_admin", "center_staff"}
+# The audit log is the auditor's duty (it reads the records' names there); everyone else is refused.
+AUDIT_ROUTES = {"core:audit_log"}
+READ_ROUTE = re.compile(r"(detail|node|log|history|attachment|photo|status|download)$")
+# Read routes whose answer is about the record without repeating its own fields: 200 is their positive control.
+SILENT_ROUTES = {
+    "api:hazard-log": "隐患的流转记录：只列环节，不重复隐患本身的字段",
+    "events:photo": "事件照片：图片文件",
+    "jobs:status": "任务进度：只有数字",
+    "jobs:download": "任务结果文件：内容是台账，不是任务名",
+}
+# Write routes whose positive control needs a state the leak records are not in.
+NO_POSITIVE = {
+    "jobs:approval": "只对待审批的完整号码导出任务开放（jobs/tests 覆盖）；这里只查越权",
+}
+# Query strings some routes need to serve a record (a photo of an event names the attachment).
+def _route_query(name, rec) -> dict:
+    if name == "events:photo":
+        from pingan.core.models import WorkflowAttachment
+
+        photo = WorkflowAttachment.objects.filter(case_type="events.event", case_id=rec.obj.pk).first()
+        return {"id": photo.pk} if photo else {}
+    return {}
+
+
+# Personas that probe writes through the API's other verbs (PUT, PATCH, DELETE) on a record they may not
+# see or write; every persona probes POST.
+VERB_PERSONAS = ("township_b", "other_handler_a", "mediator_a", "leader")
+# Non-keyword routes that write (their GET is a form at most): the leader must be refused on them.
+WRITE_WORDS = ("create", "new", "report", "upload", "confirm", "delete", "bulk", "enroll", "spend", "issue")
+# Own-account routes every role uses (the leader changes its own password too).
+OWN_ACCOUNT_ROUTES = {"accounts:password_change", "accounts:token_issue", "accounts:profile", "accounts:logout"}
+
+# List routes and the models whose rows they list (the API lists say it by their queryset).
+LIST_ROUTES: dict[str, tuple[str, ...]] = {
+    "events:list": ("events.event",),
+    "hazards:list": ("hazards.hazard",),
+    "people:person_list": ("people.person",),
+    "people:household_list": ("people.household",),
+    "people:rental_list": ("people.rentalhouse",),
+    "people:special_list": ("people.specialenrollment",),
+    "people:fund_list": ("people.fund",),
+    "geo:liaison_list": ("geo.liaisonpoint",),
+    "accounts:user_list": ("accounts.user",),
+    "accounts:department_list": ("accounts.department",),
+    "events:category_list": ("events.category",),
+    "events:key_list": ("events.open311key",),
+}
+# Query parameters that name another place or record (filters); each is sent alone with a foreign value.
+FOREIGN_FILTERS = ("jurisdiction", "place", "parent", "department", "category", "enrollment", "person", "fund",
+                   "township", "grid", "household", "assigned_department", "responsible_department")
+TEXT_FILL = "越权写入测试"
+
+
+@dataclass
+class Record:
+    obj: Any
+    variant: str
+    side: str
+    marker: str
+    markers: tuple[str, ...]
+    label: str
+    kind: str          # reference / case / person / health
+    sub: str           # reference sub-kind
+    below: str         # yes / no / open
+    path: str
+    department_id: int | None = None
+    reporter_id: int | None = None
+    owner_id: int | None = None
+
+    def shown_in(self, body: str) -> bool:
+        return any(m in body for m in self.markers)
+
+    @property
+    def name(self) -> str:
+        return f"{self.label}{'[' + self.variant + ']' if self.variant else ''}（{self.side} 镇，{self.marker}）"
+
+
+def _path_of(obj) -> str:
+    label = obj._meta.label_lower
+    if label == "geo.node":
+        return obj.path
+    if label == "accounts.user":
+        return obj.scope.path
+    if label == "events.categoryfield":
+        return obj.category.jurisdiction.path
+    if label == "jobs.job":
+        return obj.scope_path
+    return obj.jurisdiction.path
+
+
+def _enrollment_of(obj):
+    label = obj._meta.label_lower
+    if label == "people.specialenrollment":
+        return obj
+    return getattr(obj, "enrollment", None)
+
+
+def make_record(obj, variant: str, side: str) -> Record:
+    label = obj._meta.label_lower
+    if label not in MODEL_KINDS:
+        raise AssertionError(f"{label} 有 leak_factory，但 test_role_net.MODEL_KINDS 没有写它是哪类数据（按角色表补上）")
+    kind, sub, below = MODEL_KINDS[label]
+    marker = getattr(obj, "leak_marker", "")
+    if len(marker) < 8:
+        raise AssertionError(f"{label} 的 leak_factory 没有给记录加唯一标记（pingan.core.testing.marked）")
+    enrollment = _enrollment_of(obj)
+    if kind == "person" and enrollment is not None and enrollment.kind in HEALTH_KINDS:
+        kind = "health"
+    department = {"events.event": "assigned_department_id", "hazards.hazard": "responsible_department_id",
+                  "core.workflowattachment": "department_id"}.get(label)
+    return Record(obj=obj, variant=variant, side=side, marker=marker, markers=getattr(obj, "leak_markers", (marker,)),
+                  label=label, kind=kind, sub=sub, below=below,
+                  path=_path_of(obj), department_id=getattr(obj, department) if department else None,
+                  reporter_id=getattr(obj, "reporter_id", None) if label == "events.event" else None,
+                  owner_id=getattr(obj, "owner_id", None) if kind == "own" else None)
+
+
+def may_see(user, rec: Record) -> bool | None:
+    """The spec's answer: True, False, or None where the spec leaves it open (then nothing is asserted)."""
+    role = user.role
+    if rec.kind == "own":
+        return user.pk == rec.owner_id
+    scope = user.scope.path if user.scope_id else ""
+    in_place = bool(scope) and rec.path.startswith(scope)
+    above = bool(scope) and scope.startswith(rec.path) and not in_place  # the record's node is an ancestor
+    if role == "auditor":
+        return rec.label == "accounts.user" and rec.obj.pk == user.pk
+    if role == "security_admin":
+        if rec.kind != "reference" or rec.sub not in ("tree", "account", "department"):
+            return False
+        return in_place or (above and rec.below == "yes")
+    if rec.kind == "reference":
+        if in_place or (above and rec.below == "yes"):
+            return True
+        return None if above and rec.below == "open" else False
+    if role == "dept_handler":
+        return rec.kind == "case" and rec.department_id is not None and rec.department_id == user.department_id
+    if role not in PLACE_ROLES:
+        return False
+    if rec.kind == "health" and role == "mediator":
+        return False
+    if rec.kind == "case" and role == "grid_worker" and rec.reporter_id == user.pk:
+        return True
+    if in_place:
+        return True
+    return None if above and rec.below == "open" else False
+
+
+# ---------------------------------------------------------------------------------------------------------
+# HTML forms on the pages the allowed personas get: their fields make the payload of the foreign writes, so
+# an unscoped view would receive a valid request, not just an empty one.
+
+class _Forms(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._form = None
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._form = {"action": a.get("action") or "", "method": (a.get("method") or "get").lower(), "fields": {}}
+            self.forms.append(self._form)
+        elif self._form is None:
+            return
+        elif tag == "input" and a.get("name"):
+            kind = (a.get("type") or "text").lower()
+            name, value = a["name"], a.get("value") or ""
+            if kind in ("submit", "button", "file", "image") or name == "csrfmiddlewaretoken":
+                return
+            if kind in ("checkbox", "radio"):
+                if "checked" in a or name not in self._form["fields"]:
+                    self._form["fields"][name] = value or "on"
+                return
+            if not value and kind != "hidden":
+                value = {"date": dt.date.today().isoformat(), "number": "1"}.get(kind, TEXT_FILL)
+            self._form["fields"][name] = value
+        elif tag == "select" and a.get("name"):
+            self._select = a["name"]
+        elif tag == "option" and self._select:
+            value = a.get("value") or ""
+            if "selected" in a or (value and not self._form["fields"].get(self._select)):
+                self._form["fields"][self._select] = value
+        elif tag == "textarea" and a.get("name"):
+            self._textarea = a["name"]
+            self._form["fields"][self._textarea] = ""
+
+    def handle_data(self, data):
+        if self._textarea and self._form is not None:
+            self._form["fields"][self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            if self._form is not None and self._textarea and not self._form["fields"][self._textarea].strip():
+                self._form["fields"][self._textarea] = TEXT_FILL
+            self._textarea = None
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        data = b"".join(response.streaming_content)
+    else:
+        data = response.content
+    return data.decode("utf-8", "replace")
+
+
+@dataclass
+class Net:
+    world: Any
+    records: list[Record]
+    clients: dict[str, Client] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    forms: dict[str, dict] = field(default_factory=dict)   # action path -> fields
+    checked: int = 0
+    pending_positive: list = field(default_factory=list)
+
+    # -- plumbing ---------------------------------------------------------------------------------------
+    def user(self, persona):
+        return self.world.users[persona]
+
+    def client(self, persona) -> Client:
+        if persona not in self.clients:
+            c = Client(raise_request_exception=False)
+            c.force_login(self.user(persona))
+            try:  # a session that passed the second factor, where the roles need one
+                from pingan.accounts.testing import pass_second_factor
+            except ImportError:
+                pass_second_factor = None
+            if pass_second_factor is not None:
+                pass_second_factor(c, self.user(persona))
+            self.clients[persona] = c
+        return self.clients[persona]
+
+    def fail(self, cause: str, where: str, persona: str, what: str) -> None:
+        self.problems.append(f"[{cause}] {where} — {persona}: {what}")
+
+    def request(self, persona, method, url, data=None, json_body=False):
+        c = self.client(persona)
+        if method == "get":
+            response = c.get(url, data or {})
+        elif json_body or method in ("put", "patch", "delete"):
+            response = getattr(c, method)(url, data=json.dumps(data or {}), content_type="application/json")
+        else:
+            response = c.post(url, data or {})
+        self.checked += 1
+        body = _body(response)
+        if response.status_code >= 500:
+            self.fail("服务器错误", f"{method.upper()} {url}", persona, f"返回 {response.status_code}")
+        return response, body
+
+    def harvest(self, page_url, body) -> None:
+        parser = _Forms()
+        try:
+            parser.feed(body)
+        except Exception:  # a page that is not HTML (JSON, a file): nothing to harvest
+            return
+        for form in parser.forms:
+            if form["method"] != "post":
+                continue
+            action = urlparse(urljoin(page_url, form["action"])).path
+            self.forms.setdefault(action, form["fields"])
+
+    def leaked(self, body, persona, records=None) -> list[Record]:
+        user = self.user(persona)
+        return [r for r in (records or self.records) if r.shown_in(body) and may_see(user, r) is False]
+
+    def snapshot(self, rec: Record):
+        from pingan.core.models import AuditEntry
+
+        row = type(rec.obj)._default_manager.filter(pk=rec.obj.pk).values().first()
+        return row, AuditEntry.objects.filter(outcome="success").count()
+
+    def check_unchanged(self, before, rec, where, persona):
+        from pingan.core.models import AuditEntry
+
+        after = self.snapshot(rec)
+        if after[0] != before[0]:
+            changed = sorted(k for k in (before[0] or {}) if (after[0] or {}).get(k) != (before[0] or {}).get(k)) \
+                if after[0] else ["（整行被删除）"]
+            self.fail("越权写入生效", where, persona, f"{rec.name} 被改动：{changed}")
+        if after[1] != before[1]:
+            actions = list(AuditEntry.objects.filter(outcome="success").order_by("-id")
+                           .values_list("action", flat=True)[: after[1] - before[1]])
+            self.fail("越权写入生效", where, persona, f"{rec.name}：写入了成功的审计记录 {actions}")
+
+    # -- keyword routes (detail, edit, actions) ---------------------------------------------------------
+    def records_for(self, model) -> list[Record]:
+        return [r for r in self.records if type(r.obj) is model]
+
+    def check_object_route(self, name, url, rec: Record, personas, *, read: bool, api: bool) -> None:
+        """GET by every persona, then the writes of those who may not write it."""
+        where = f"{name} {url}"
+        positive = False
+        for persona in personas:
+            if rec.side == "b" and persona != "township_a":
+                continue  # township B's records: the other township's officer is the one that matters
+            if persona in FALLBACK_PERSONAS and positive:
+                continue
+            allowed = may_see(self.user(persona), rec)
+            response, body = self.request(persona, "get", url, _route_query(name, rec))
+            status = response.status_code
+            if allowed is False:
+                if status not in REFUSED:
+                    self.fail("应拒绝却返回", where, persona, f"{rec.name} 返回 {status}（应为 403/404）")
+                if rec.shown_in(body):
+                    self.fail("泄露", where, persona, f"页面含 {rec.name} 的标记")
+            elif allowed:
+                if status == 200 and (rec.shown_in(body) or name in SILENT_ROUTES):
+                    positive = True
+                    self.harvest(url, body)
+                elif read:
+                    self.fail("应可见却被拒", where, persona,
+                              f"{rec.name} 返回 {status}" + ("，但页面没有其标记" if status == 200 else ""))
+                if not read and persona == "leader" and status not in REFUSED:
+                    self.fail("领导可进入写入页面", where, persona, f"GET 返回 {status}（应为 403）")
+            other = [l for l in self.leaked(body, persona) if l is not rec]
+            for leak in other:
+                self.fail("泄露", where, persona, f"页面含 {leak.name} 的标记")
+        if positive or rec.side == "b" or name in NO_POSITIVE:
+            pass
+        elif read:
+            self.fail("阳性对照失败", where, "（所有可见者）", f"没有一个有权的角色在此路由上看到 {rec.name}")
+        else:
+            self.pending_positive.append((name, url, rec))
+        # Writes on the record by those who may not write it (a page that only reads takes no write: its POST
+        # is the GET above again; an API detail route is probed with the verbs that would write).
+        if read and not api:
+            return
+        for persona in personas:
+            if rec.side == "b" and persona != "township_a":
+                continue
+            allowed = may_see(self.user(persona), rec)
+            if allowed is not False and persona != "leader":
+                continue
+            methods = ["post"] if not read else []
+            if api and persona in VERB_PERSONAS:
+                methods += ["put", "patch", "delete"]
+            for method in methods:
+                before = self.snapshot(rec)
+                payload = dict(self.forms.get(urlparse(url).path, {}))
+                if api and not payload:
+                    payload = {"action": "start", "note": TEXT_FILL, "reason": TEXT_FILL}
+                response, body = self.request(persona, method, url, payload, json_body=api)
+                if response.status_code not in REFUSED:
+                    self.fail("越权写入未拒绝" if persona != "leader" else "领导可写", f"{method.upper()} {where}",
+                              persona, f"{rec.name} 返回 {response.status_code}（应为 403/404/405）")
+                for leak in self.leaked(body, persona):
+                    self.fail("泄露", f"{method.upper()} {where}", persona, f"回应含 {leak.name} 的标记")
+                self.check_unchanged(before, rec, f"{method.upper()} {where}", persona)
+
+    def check_pending_positive(self) -> None:
+        """Routes that only take POST (actions): an allowed persona's POST reaches the record (not 403/404).
+        Run last: these POSTs may change the records."""
+        writers = ("township_a", "district_admin", "center_staff", "handler_a", "security_admin", "grid_a")
+        for name, url, rec in self.pending_positive:
+            if name in NO_POSITIVE:
+                continue
+            statuses = []
+            for persona in writers:
+                if not may_see(self.user(persona), rec):
+                    continue
+                payload = dict(self.forms.get(urlparse(url).path, {}))
+                response, _ = self.request(persona, "post", url, payload, json_body=name.startswith("api:"))
+                statuses.append(f"{persona} {response.status_code}")
+                if response.status_code not in (403, 404, 405) and response.status_code < 500:
+                    break
+            else:
+                self.fail("阳性对照失败", f"{name} {url}", "（有权的写入者）",
+                          f"没有一个有权的角色能在此路由上打开或提交 {rec.name}：{', '.join(statuses)}")
+
+    # -- routes without keywords ----------------------------------------------------------------------
+    def check_page(self, name, url, personas, listed: tuple[str, ...] = (), writes: bool = False) -> None:
+        where = f"{name} {url}"
+        seen = {r.name: False for r in self.records if r.label in listed and r.side == "a"}
+        widest = ""
+        for persona in personas:
+            response, body = self.request(persona, "get", url)
+            if response.status_code == 200 and len(body) > len(widest):
+                widest = body
+            if name in AUDIT_ROUTES:
+                if persona != "auditor" and response.status_code not in REFUSED:
+                    self.fail("应拒绝却返回", where, persona, f"审计日志返回 {response.status_code}（只给审计管理员）")
+                if persona == "auditor":
+                    continue
+            for leak in self.leaked(body, persona):
+                self.fail("泄露", where, persona, f"页面含 {leak.name} 的标记")
+            if response.status_code == 200:
+                for rec in self.records:
+                    if rec.label in listed and rec.side == "a" and may_see(self.user(persona), rec):
+                        if rec.shown_in(body):
+                            seen[rec.name] = True
+                        else:
+                            self.fail("列表漏掉可见记录", where, persona, f"列表没有 {rec.name}")
+            if writes and persona == "leader":
+                if response.status_code not in REFUSED:
+                    self.fail("领导可进入写入页面", where, persona, f"GET 返回 {response.status_code}（应为 403）")
+                response, _ = self.request(persona, "post", url, {})
+                if response.status_code not in REFUSED:
+                    self.fail("领导可写", f"POST {where}", persona, f"返回 {response.status_code}（应为 403）")
+        for rec_name, ok in seen.items():
+            if not ok:
+                self.fail("阳性对照失败", where, "（所有可见者）", f"没有一个有权的角色在列表里看到 {rec_name}")
+        return widest
+
+    def check_filters(self, name, url, personas, listed: tuple[str, ...], params: set[str]) -> None:
+        """Foreign ids in the route's filters and foreign markers in its search leak nothing. A search sends
+        the marker without its last characters, so the search box echoing it is not mistaken for a leak."""
+        a = self.world
+        police = a.departments["police_a"].pk
+        foreign: dict[str, list] = {
+            "jurisdiction": [a.township("a").code], "place": [a.village("a").code], "parent": [a.township("a").code],
+            "township": [a.township("a").code], "grid": [a.grid("a").code], "department": [police],
+            "assigned_department": [police], "responsible_department": [police],
+        }
+        for rec in self.records:
+            if rec.side != "a":
+                continue
+            key = rec.label.split(".")[1]
+            foreign.setdefault(key, []).append(rec.obj.pk)
+            if key == "category":
+                foreign[key].append(rec.obj.code)
+            if key in ("visit", "fundspending", "treatmentepisode"):
+                foreign.setdefault("enrollment", []).append(rec.obj.enrollment_id)
+        queries = [{key: value} for key in sorted(params) if key in foreign for value in foreign[key]]
+        search = [p for p in ("q", "search") if p in params]
+        for persona in personas:
+            user = self.user(persona)
+            extra = [{p: r.marker[:-3]} for p in search for r in self.records
+                     if r.label in listed and may_see(user, r) is False]
+            for query in queries + extra:
+                response, body = self.request(persona, "get", url, query)
+                for leak in self.leaked(body, persona):
+                    self.fail("筛选/搜索泄露", f"{name} {url}?{urlencode(query)}", persona, f"含 {leak.name} 的标记")
+
+
+def _filter_params(pattern, body: str) -> set[str]:
+    """The query parameters a list route reads: an API list's filter set and search, a page's GET form."""
+    cls = getattr(pattern.callback, "cls", None)
+    names: set[str] = set()
+    if cls is not None:
+        filterset = getattr(cls, "filterset_class", None)
+        if filterset is not None:
+            names |= set(filterset.base_filters)
+        names |= set(getattr(cls, "filterset_fields", None) or [])
+        if getattr(cls, "search_fields", None):
+            names.add("search")
+        return names
+    names |= set(re.findall(r'<(?:input|select)[^>]*\bname="([a-z_]+)"', body))
+    return names - {"csrfmiddlewaretoken", "page"}
+
+
+def build_net(world) -> Net:
+    _discover_testing_modules()
+    add_role_net_personas(world)
+    records = []
+    for model, variants in LEAK_VARIANTS.items():
+        for variant, factory in variants.items():
+            for side in ("a", "b"):
+                records.append(make_record(factory(world, side), variant, side))
+    return Net(world=world, records=records)
+
+
+def object_routes(net: Net):
+    """(name, url, record, read?, api?) for every keyword route and every record of its model; problems for
+    routes that cannot be checked."""
+    for route, name, pattern in routes():
+        kwargs = _kwarg_names(pattern)
+        if not kwargs or name in UNSCOPED_ROUTES:
+            continue
+        if name == "core:history":
+            for rec in net.records:
+                url = reverse(name, kwargs={"label": rec.label, "pk": rec.obj.pk})
+                yield name, url, rec, True, False
+            continue
+        model, kwarg_attrs = _model_and_kwargs(pattern)
+        if model is None:
+            net.fail("路由未声明模型", name or route, "—", f"带参数 {kwargs}，但没有 @scoped 或 queryset")
+            continue
+        recs = net.records_for(model)
+        if not recs:
+            net.fail("模型没有 leak_factory", name or route, "—", f"查询 {model._meta.label}")
+            continue
+        for rec in recs:
+            try:
+                url = reverse(name, kwargs={k: getattr(rec.obj, kwarg_attrs.get(k, k)) for k in kwargs})
+            except Exception as exc:
+                net.fail("无法生成地址", name, "—", f"{rec.name}：{exc}")
+                continue
+            yield name, url, rec, bool(READ_ROUTE.search(name)), name.startswith("api:")
+
+
+def plain_routes():
+    for route, name, pattern in routes():
+        if _kwarg_names(pattern) or name in UNSCOPED_ROUTES or name in OWN_ACCOUNT_ROUTES - {"accounts:profile"}:
+            continue
+        if not name:
+            continue
+        yield name, pattern
+
+
+def _listed(name, pattern) -> tuple[str, ...]:
+    if name in LIST_ROUTES:
+        return LIST_ROUTES[name]
+    cls = getattr(pattern.callback, "cls", None)
+    actions = getattr(pattern.callback, "actions", None) or {}
+    if cls is not None and actions.get("get") == "list" and getattr(cls, "queryset", None) is not None:
+        return (cls.queryset.model._meta.label_lower,)
+    return ()
+
+
+@pytest.fixture
+def net(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return build_net(world)
+
+
+def _report(net: Net) -> str:
+    return f"{len(net.problems)} 处不符合角色表（共 {net.checked} 次请求）：\n" + "\n".join(net.problems)
+
+
+@pytest.mark.django_db
+def test_every_keyword_route_shows_a_record_to_those_the_role_table_allows_and_to_no_one_else(net):
+    for name, url, rec, read, api in list(object_routes(net)):
+        net.check_object_route(name, url, rec, PERSONAS, read=read, api=api)
+    net.check_pending_positive()
+    assert net.checked > 1000, "角色网几乎没有检查到任何路由"
+    assert not net.problems, _report(net)
+
+
+@pytest.mark.django_db
+def test_every_page_and_list_shows_each_persona_only_the_records_it_may_see(net):
+    for name, pattern in plain_routes():
+        try:
+            url = reverse(name)
+        except Exception as exc:
+            net.fail("无法生成地址", name, "—", str(exc))
+            continue
+        listed = _listed(name, pattern)
+        writes = any(word in name.split(":")[-1] for word in WRITE_WORDS)
+        body = net.check_page(name, url, PERSONAS, listed=listed, writes=writes)
+        if listed:
+            personas = ("township_b", "other_handler_a") + (("mediator_a",) if listed[0].startswith("people.") else ())
+            net.check_filters(name, url, personas, listed, _filter_params(pattern, body))
+    assert net.checked > 500
+    assert not net.problems, _report(net)
+
+
+def _export(net: Net, persona: str, kind: str, code: str):
+    """Ask for a ledger export as the web does (a background job), run the job, and fetch its file: the
+    status and the body a persona gets, whichever step refused it."""
+    from pingan.jobs.models import Job
+    from pingan.jobs.services import job_run
+
+    url = reverse("core:ledger_export")
+    response, body = net.request(persona, "post", url, {"kind": kind, "format": "csv", "jurisdiction": code})
+    location = response.get("Location", "") if response.status_code in (301, 302) else ""
+    match = re.search(r"/jobs/(\d+)/", location)
+    if not match:
+        return response.status_code, body
+    for job_id in Job.objects.filter(status=Job.Status.QUEUED).values_list("id", flat=True):
+        job_run(job_id=job_id)
+    response, body = net.request(persona, "get", reverse("jobs:download", kwargs={"pk": int(match.group(1))}))
+    return response.status_code, body
+
+
+@pytest.mark.django_db
+def test_exports_and_stats_for_another_township_give_nothing_of_it(net):
+    """Every ledger export, with and without ?jurisdiction= of township A, holds only rows the persona may
+    see (township A's officer gets its own records: the positive control); stats of township A asked by
+    township B, the auditor and the security admin show nothing of A."""
+    from pingan.core.ledgers import registry as ledgers
+
+    world = net.world
+    code_a = world.township("a").code
+    for spec in ledgers.all_specs():
+        label = spec.model._meta.label_lower
+        own = [r for r in net.records if r.label == label and r.side == "a"]
+        for persona in ("township_a", "township_b", "mediator_a", "other_handler_a", "auditor", "security_admin"):
+            for code in ("", code_a):
+                status, body = _export(net, persona, spec.kind, code)
+                where = f"core:ledger_export kind={spec.kind} jurisdiction={code or '（不填）'}"
+                for leak in net.leaked(body, persona):
+                    net.fail("导出泄露", where, persona, f"导出文件含 {leak.name} 的标记")
+                if persona == "township_a":
+                    missing = [r.name for r in own if may_see(net.user(persona), r) and not r.shown_in(body)]
+                    if status != 200 or missing:
+                        net.fail("阳性对照失败", where, persona, f"返回 {status}，导出文件缺少 {missing}")
+                elif persona == "township_b" and code and status not in REFUSED:
+                    net.fail("应拒绝却返回", where, persona, f"外乡镇的导出返回 {status}（应为 403/404）")
+    names = (world.township("a").name, world.village("a").short_name)
+    for name in ("analytics:stats", "api:stats"):
+        url = reverse(name)
+        for persona in ("township_b", "auditor", "security_admin"):
+            response, body = net.request(persona, "get", url, {"jurisdiction": code_a})
+            shown = [n for n in names if n in body]
+            if response.status_code == 200 and shown:
+                net.fail("统计泄露", f"{name} {url}?jurisdiction={code_a}", persona, f"外乡镇统计可见（页面含 {shown}）")
+            for leak in net.leaked(body, persona):
+                net.fail("统计泄露", f"{name} {url}", persona, f"含 {leak.name} 的标记")
+    assert not net.problems, _report(net)
+
+
+def _api_create_payloads(world, side, records) -> dict[str, tuple[str, dict]]:
+    """For each API route that creates: (label of the model it creates, a payload whose ids all lie in
+    township `side`). Sent by township `side`'s officer it is valid (the positive control); sent by township
+    B's officer with A's ids, and by the leader, it must write nothing."""
+    def rec(label, variant=""):
+        return next(r for r in records if r.label == label and r.variant == variant and r.side == side)
+
+    today = dt.date.today().isoformat()
+    return {
+        "api:event-list": ("events.event", {"category": rec("events.event").obj.category_id,
+                                            "jurisdiction": world.grid(side).pk,
+                                            "description": f"{TEXT_FILL}：路口积水，请尽快处理"}),
+        "api:hazard-list": ("hazards.hazard", {"jurisdiction": world.village(side).code, "screened_on": today,
+                                               "hazard_type": rec("hazards.hazard").obj.hazard_type,
+                                               "risk_level": rec("hazards.hazard").obj.risk_level,
+                                               "description": f"{TEXT_FILL}：消防通道堵塞",
+                                               "responsible_department": world.departments[f"police_{side}"].pk}),
+        "api:visit-list": ("people.visit", {"enrollment": rec("people.specialenrollment").obj.pk, "visited_on": today,
+                                            "form": "home", "findings": f"{TEXT_FILL}：情况稳定"}),
+    }
+
+
+@pytest.mark.django_db
+def test_api_creates_with_another_townships_ids_write_nothing_and_the_leader_creates_nothing(net):
+    from django.apps import apps
+
+    from pingan.core.models import AuditEntry
+
+    foreign = _api_create_payloads(net.world, "a", net.records)
+    for route, name, pattern in routes():
+        actions = getattr(pattern.callback, "actions", None) or {}
+        if not name or not name.startswith("api:") or "post" not in actions or _kwarg_names(pattern):
+            continue
+        if name not in foreign:
+            net.fail("未声明创建载荷", name, "—", "接受 POST 创建，但 _api_create_payloads 没有它的载荷（越权写入查不到）")
+            continue
+        label, payload = foreign[name]
+        model = apps.get_model(label)
+        url = reverse(name)
+        # township B with A's ids; the mediator with a health enrolment; the leader with its own county's.
+        probes = [("township_b", payload), ("leader", payload)]
+        if label == "people.visit":
+            probes.append(("mediator_a", payload))
+        for persona, data in probes:
+            before = (model._default_manager.count(), AuditEntry.objects.filter(outcome="success").count())
+            response, body = net.request(persona, "post", url, data, json_body=True)
+            after = (model._default_manager.count(), AuditEntry.objects.filter(outcome="success").count())
+            if response.status_code in (200, 201) or after != before:
+                net.fail("越权写入生效" if persona != "leader" else "领导可写", f"POST {name} {url}", persona,
+                         f"返回 {response.status_code}，{label} 行数 {before[0]}→{after[0]}，成功审计 {before[1]}→{after[1]}")
+            elif persona == "leader" and response.status_code not in REFUSED:
+                net.fail("领导可写", f"POST {name} {url}", persona, f"返回 {response.status_code}（应为 403）")
+            for leak in net.leaked(body, persona):
+                net.fail("泄露", f"POST {name} {url}", persona, f"回应含 {leak.name} 的标记")
+        response, body = net.request("township_a", "post", url, payload, json_body=True)
+        if response.status_code != 201:
+            net.fail("阳性对照失败", f"POST {name} {url}", "township_a", f"本乡镇的有效载荷返回 {response.status_code}：{body[:200]}")
+    assert not net.problems, _report(net)
+
+
+@pytest.mark.django_db
+def test_the_role_table_of_the_net_says_what_the_spec_says(world):
+    """The net's own rule, pinned on hand-picked cases (so a slip in may_see cannot hide a leak)."""
+    net = build_net(world)
+    by = {(r.label, r.variant, r.side): r for r in net.records}
+    u = world.users
+    event, hazard = by[("events.event", "", "a")], by[("hazards.hazard", "", "a")]
+    mental, released = by[("people.specialenrollment", "", "a")], by[("people.specialenrollment", "other", "a")]
+    category, person = by[("events.category", "", "a")], by[("people.person", "", "a")]
+    assert may_see(u["handler_a"], event) and may_see(u["handler_a"], hazard)
+    assert may_see(u["other_handler_a"], event) is False and may_see(u["county_handler"], hazard) is False
+    assert may_see(u["mediator_a"], released) and may_see(u["mediator_a"], mental) is False
+    assert may_see(u["handler_a"], person) is False and may_see(u["township_b"], person) is False
+    assert may_see(u["grid_a"], category) and may_see(u["township_b"], category) is False
+    assert may_see(u["leader"], mental) and may_see(u["auditor"], category) is False
+    account = by[("accounts.user", "", "a")]
+    assert may_see(u["security_admin"], account) and may_see(u["security_admin"], category) is False
+
+
+@pytest.mark.django_db
+def test_the_net_reports_a_leak_when_a_model_lets_everything_through(net, monkeypatch):
+    """The net bites: with the hazards' scope switched off, township B's officer and the other department's
+    handler read township A's hazard, and the net says so."""
+    from pingan.hazards.models import HazardQuerySet
+
+    monkeypatch.setattr(HazardQuerySet, "visible_to", lambda self, user: self.all(), raising=False)
+    rec = next(r for r in net.records if r.label == "hazards.hazard" and r.side == "a")
+    url = reverse("hazards:detail", kwargs={"pk": rec.obj.pk})
+    net.check_object_route("hazards:detail", url, rec, ("township_a", "other_handler_a"), read=True, api=False)
+    assert any("[泄露]" in p and "other_handler_a" in p and rec.marker in p for p in net.problems), net.problems
+    net.problems.clear()
+    rec_b = next(r for r in net.records if r.label == "hazards.hazard" and r.side == "b")
+    net.check_page("hazards:list", reverse("hazards:list"), ("township_a",), listed=("hazards.hazard",))
+    assert any("[泄露]" in p and rec_b.marker in p for p in net.problems), net.problems
+
+
+@pytest.mark.django_db
+def test_the_net_reports_health_rows_shown_to_a_mediator_when_the_health_rule_is_dropped(net, monkeypatch):
+    """The net bites on the data-kind rule too: with enrolments scoped by place alone, the mediator reads a
+    mental-health enrolment of its own township, and the net says so."""
+    from pingan.people.models import EnrollmentQuerySet
+
+    monkeypatch.setattr(EnrollmentQuerySet, "visible_to",
+                        lambda self, user: self.filter(jurisdiction__path__startswith=user.scope.path))
+    rec = next(r for r in net.records if r.label == "people.specialenrollment" and r.variant == "" and r.side == "a")
+    url = reverse("api:special-person-detail", kwargs={"pk": rec.obj.pk})
+    net.check_object_route("api:special-person-detail", url, rec, ("township_a", "mediator_a"), read=True, api=False)
+    assert any("[泄露]" in p and "mediator_a" in p and rec.marker in p for p in net.problems), net.problems
+
