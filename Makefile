@@ -27,10 +27,16 @@ migrate: setup
 demo: migrate
 	$(PY) manage.py seed_demo --scale $(SCALE)
 
+# The background-job worker (django-tasks' db_worker) runs beside gunicorn: Ctrl-C reaches both (one process
+# group); the EXIT trap also stops the worker when gunicorn ends any other way, and waits for it to finish the
+# job it is running (a second Ctrl-C stops it at once; the job's writes roll back).
 run: demo
 	$(PY) manage.py collectstatic --noinput -v0
 	@$(PY) manage.py demo_accounts
-	@echo "平安 Pingan 演示：http://$(HOST):$(PORT)/"
+	@echo "平安 Pingan 演示：http://$(HOST):$(PORT)/（后台任务进程一并启动，Ctrl-C 一并停止）"
+	@$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(VENV)/bin/gunicorn pingan.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --timeout 120
 
 test: setup
