@@ -119,9 +119,7 @@ def user_check_secure(*, actor: Any, user: User, action: str) -> User:
 
 def _revoke_tokens(*, actor: Any, user: User, reason: str) -> None:
     """The account's API tokens stop working (its role, scope or state changed, or its password was reset)."""
-    deleted, _ = Token.objects.filter(user=user).delete()
-    if deleted:
-        audit.record(actor=actor, action="api_token.revoke", obj=user, detail=reason)
+    token_revoke_all(actor=actor, user=user, reason=reason)
 
 
 def password_must_change(user: Any) -> bool:

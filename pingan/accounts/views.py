@@ -284,7 +284,8 @@ def user_list(request):
 def user_edit(request, pk: int | None = None):
     """The 系统管理员 creates or edits a working account (admin accounts: refused, audited, 403)."""
     instance = get_visible_or_404(User, request.user, pk=pk) if pk else None
-    if instance is not None and request.method == "GET":
+    if instance is not None:
+        # Refused (audited, 403) before the form is read: an admin account or one's own is not edited from here.
         services.user_check_administer(actor=request.user, user=instance)
     form = UserForm(request.POST if request.method == "POST" else None, instance=instance, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -335,8 +336,19 @@ def user_security(request, pk: int):
             messages.success(request, f"账号 {user.username} 的安全设置已保存。")
             return redirect("accounts:user_list")
     return render(request, "accounts/user_security.html",
-                  {"form": form, "account": user},
+                  {"form": form, "account": user, "has_second_factor": services.has_second_factor(user)},
                   status=400 if form.errors else 200)
+
+
+@require_capability("accounts.secure")
+@require_POST
+@scoped(User)
+def user_second_factor_reset(request, pk: int):
+    """The 安全管理员 clears a working account's second factor (a lost phone); it enrols again at next login."""
+    user = get_visible_or_404(User, request.user, pk=pk)
+    services.reset_second_factor(actor=request.user, user=user)
+    messages.success(request, f"账号 {user.username} 的双因素认证已重置，本人下次登录时重新设置。")
+    return redirect("accounts:user_security", pk=user.pk)
 
 
 @require_capability("accounts.secure")
