@@ -3,6 +3,7 @@ from outside the media folder; a failing job is recorded in Chinese; the real da
 job; progress reaches the page's JSON while the job runs."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -141,7 +142,7 @@ def test_purge_removes_old_files_but_keeps_the_record(world):
     path = services.job_path(job, job.result_file)
     assert path.exists()
     assert services.jobs_purge(older_than_days=1) == 0
-    Job.objects.filter(pk=job.pk).update(finished_at=job.finished_at - __import__("datetime").timedelta(days=2))
+    Job.objects.filter(pk=job.pk).update(finished_at=job.finished_at - dt.timedelta(days=2))
     assert services.jobs_purge(older_than_days=1) == 1
     job.refresh_from_db()
     assert not path.exists() and job.result_file == "" and job.status == "succeeded"
@@ -165,3 +166,17 @@ def test_the_real_database_worker_runs_a_queued_job_once(world):
     assert task.status == "SUCCESSFUL"
     assert job.status == "succeeded" and job.result["rows"] == 1
     assert "仓库堆放易燃物" in services.job_path(job, job.result_file).read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.django_db
+def test_the_purge_command_overwrites_and_removes_old_files_and_is_audited(world):
+    job = export_job(world.officer("a"))
+    run_queued_jobs()
+    job.refresh_from_db()
+    path = services.job_path(job, job.result_file)
+    Job.objects.filter(pk=job.pk).update(finished_at=job.finished_at - dt.timedelta(days=30))
+    out = io.StringIO()
+    call_command("purge_jobs", stdout=out)
+    assert out.getvalue().strip() == "已清理 1 个后台任务的文件。"
+    assert not path.exists() and not path.parent.exists()
+    assert AuditEntry.objects.get(action="job.purge").changes == {"jobs": 1, "older_than_days": 7}
