@@ -750,6 +750,74 @@ def test_api_creates_with_another_townships_ids_write_nothing_and_the_leader_cre
     assert not net.problems, _report(net)
 
 
+NODE_FIELDS = ("jurisdiction", "grid", "scope", "village", "parent", "township")
+
+
+def _foreign_form(net: Net, fields: dict) -> dict | None:
+    """Township A's officer's create form with every place, department, category and record field pointing
+    at township A (in the format the form uses: pk or code); None when the form names nothing of A."""
+    from pingan.geo.models import Node
+
+    world = net.world
+    data, foreign = dict(fields), False
+    township_path = world.township("a").path
+    for key, value in fields.items():
+        by_code = str(value).isdigit() and len(str(value)) >= 6
+        if key in NODE_FIELDS:
+            node = Node.objects.filter(**({"code": value} if by_code else {"pk": value})).first() if str(value).isdigit() \
+                else None
+            level = node.level if node is not None else "grid"
+            if node is None or not node.path.startswith(township_path):
+                node = {"township": world.township("a"), "village": world.village("a")}.get(level, world.grid("a"))
+            data[key], foreign = (node.code if by_code else node.pk), True
+        elif key in ("department", "responsible_department", "assigned_department"):
+            data[key], foreign = world.departments["police_a"].pk, True
+        elif key == "category":
+            category = next(r.obj for r in net.records if r.label == "events.event" and r.side == "a").category
+            data[key], foreign = (category.code if not str(value).isdigit() or by_code else category.pk), True
+        elif key in ("enrollment", "person", "household", "fund"):
+            rec = next((r for r in net.records if r.label.endswith("." + key.replace("enrollment", "specialenrollment"))
+                        and r.side == "a"), None)
+            if rec is not None:
+                data[key], foreign = rec.obj.pk, True
+    return data if foreign else None
+
+
+@pytest.mark.django_db
+def test_create_forms_posted_with_another_townships_ids_write_nothing(net):
+    """Every page that creates (its form as township A's officer fills it, every place and department field
+    pointing into township A), posted by township B's officer: nothing written, nothing of A shown."""
+    from pingan.core.models import AuditEntry
+
+    probed = []
+    for name, pattern in plain_routes():
+        if not any(word in name.split(":")[-1] for word in WRITE_WORDS) or name.startswith("api:"):
+            continue
+        url = reverse(name)
+        response, body = net.request("township_a", "get", url)
+        parser = _Forms()
+        parser.feed(body if response.status_code == 200 else "")
+        forms = [f for f in parser.forms if f["method"] == "post"
+                 and urlparse(urljoin(url, f["action"])).path == urlparse(url).path]
+        data = _foreign_form(net, forms[0]["fields"]) if forms else None
+        if data is None:
+            continue
+        probed.append(name)
+        before = AuditEntry.objects.filter(outcome="success").count()
+        response, body = net.request("township_b", "post", url, data)
+        after = AuditEntry.objects.filter(outcome="success").count()
+        if response.status_code in (201, 301, 302, 303) or after != before:
+            actions = list(AuditEntry.objects.filter(outcome="success").order_by("-id")
+                           .values_list("action", flat=True)[: max(after - before, 0)])
+            net.fail("越权写入生效", f"POST {name} {url}", "township_b",
+                     f"用河底镇的编号提交，返回 {response.status_code}，写入了 {actions}：{sorted(data)}")
+        for leak in net.leaked(body, "township_b"):
+            net.fail("泄露", f"POST {name} {url}", "township_b", f"回应含 {leak.name} 的标记")
+    print("探测的创建页面：", probed)
+    assert len(probed) >= 3, f"几乎没有可以探测的创建页面：{probed}"
+    assert not net.problems, _report(net)
+
+
 @pytest.mark.django_db
 def test_the_role_table_of_the_net_says_what_the_spec_says(world):
     """The net's own rule, pinned on hand-picked cases (so a slip in may_see cannot hide a leak)."""
