@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 # Who may do what with people data. Overridable without code: settings.PINGAN_PEOPLE_ROLES =
-# {"people.read_health": ["district_admin", ...]} replaces a capability's roles (see docs/modules/people.md).
+# {"people.write": ["district_admin", ...]} replaces a capability's roles (see docs/modules/people.md).
 DEFAULT_ROLES = {
     # Register and edit people, households, rented houses and special populations.
     "people.write": {"district_admin", "center_staff", "township_officer", "village_officer", "grid_worker"},
