@@ -9,10 +9,9 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from pingan.accounts.models import ancestor_paths
 from pingan.core.models import ScopedModel
 from pingan.core.personal import EncryptedTextField
-from pingan.core.scoping import ScopedQuerySet, scope_q
+from pingan.core.scoping import ScopedQuerySet, place_q
 from pingan.core.workflow.models import WorkflowCase, WorkflowQuerySet
 
 from .choices import (
@@ -27,11 +26,7 @@ class ConfigQuerySet(ScopedQuerySet):
     like departments, so a township sees the district's categories and rules, never a sibling's."""
 
     def visible_to(self, user):
-        base = scope_q(self.model, user)
-        if user is not None and getattr(user, "is_authenticated", False) and user.scope_path \
-                and user.may_see_data_kind("reference"):
-            base |= Q(jurisdiction__path__in=ancestor_paths(user.scope_path))
-        return self.filter(base)
+        return self.filter(place_q(self.model, user))
 
 
 class CategoryQuerySet(ConfigQuerySet):
