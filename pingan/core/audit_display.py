@@ -323,23 +323,34 @@ COMMON_KEYS: dict[str, str] = {
     "count": "数量", "username": "账号", "role": "角色", "roles": "角色", "scope": "管辖范围", "state": "状态",
     "deadline": "期限", "days": "天数", "until": "截止", "members": "成员", "person": "人员",
     "staff": "工作人员", "department": "部门", "code": "代码", "ip": "地址", "address": "地址",
-    "second_factor": "动态验证码", "token": "令牌", "expires_at": "到期时间", "dry_run": "仅检查",
+    "id": "编号", "second_factor": "动态验证码", "token": "令牌", "expires_at": "到期时间", "dry_run": "仅检查",
 }
 OTHER_KEY = "其他信息"
 # Values that are codes themselves: which file of a job was downloaded.
 FILES = {"result": "结果文件", "errors": "错误行文件"}
 
 
+def _own_field(model: type[models.Model], name: str) -> models.Field | None:
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return next((f for f in model._meta.concrete_fields if f.attname == name), None)
+    return field if getattr(field, "concrete", False) else None
+
+
 def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    """The model's field of that name, else (for a key no service writes as a fact of its own) a linked
+    model's: an enrolment's entries carry its detail model's fields."""
     if model is None:
         return None
-    try:
-        return model._meta.get_field(name)
-    except FieldDoesNotExist:
-        for f in model._meta.concrete_fields:
-            if f.attname == name:
-                return f
-        return None
+    field = _own_field(model, name)
+    if field is not None or name in COMMON_KEYS:
+        return field
+    for other in _related_models(model):
+        field = _own_field(other, name)
+        if field is not None:
+            return field
+    return None
 
 
 def _field_label(model: type[models.Model] | None, name: str) -> str:
