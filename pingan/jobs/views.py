@@ -73,6 +73,9 @@ def _approval_job(request, pk) -> Job:
 @login_required
 @require_http_methods(["GET", "POST"])
 def job_approval(request, pk):
+    if Job.objects.visible_to(request.user).filter(pk=pk).exists():
+        # The owner's own job: never approved by its owner; its page says what it waits for.
+        return redirect("jobs:detail", pk=pk)
     job = _approval_job(request, pk)
     error = ""
     if request.method == "POST":

@@ -149,11 +149,16 @@ def test_with_approval_required_the_web_export_waits_for_a_second_person(world, 
     run_queued_jobs()
     job.refresh_from_db()
     assert job.status == "awaiting_approval" and not AuditEntry.objects.filter(action="ledger.export").exists()
-    # Not the owner, not another township, not a role that may not reveal.
-    for persona in ("township_a", "township_b", "leader", "grid_a"):
+    # Not the owner (sent to the job's own page), not another township, not a role that may not reveal.
+    client.force_login(owner)
+    response = client.post(reverse("jobs:approval", args=[job.pk]), {"decision": "approve"})
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
+    for persona in ("township_b", "leader", "grid_a"):
         client.force_login(world.users[persona])
         assert client.get(reverse("jobs:approval", args=[job.pk])).status_code == 404, persona
         assert client.post(reverse("jobs:approval", args=[job.pk]), {"decision": "approve"}).status_code == 404
+    job.refresh_from_db()
+    assert job.status == "awaiting_approval"
     approver = world.users["district_admin"]
     client.force_login(approver)
     assert "核对人口信息" in client.get(reverse("jobs:list")).content.decode()
