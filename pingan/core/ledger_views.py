@@ -155,7 +155,8 @@ def upload(request):
         return redirect("core:ledgers")
     limit = max_upload_bytes()
     mb = settings.PINGAN_UPLOAD_MAX_MB
-    too_big = (f"文件太大，网页导入最多 {mb} MB；请拆分文件，或由管理员用 import_ledger 命令导入。")
+    advice = f"网页导入最多 {mb} MB；请拆分文件，或由管理员用 import_ledger 命令导入。"
+    too_big = f"文件太大，{advice}"
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -168,7 +169,7 @@ def upload(request):
         error = "请选择要导入的台账文件（.xlsx 或 .csv）。"
     if not error:
         if upload_file.size > limit:
-            return _index_error(request, f"文件太大（{upload_file.size / 1024 / 1024:.1f} MB），" + too_big[3:], 413)
+            return _index_error(request, f"文件太大（{upload_file.size / 1024 / 1024:.1f} MB），{advice}", 413)
         if upload_file.size == 0:
             error = "文件是空的。"
         else:

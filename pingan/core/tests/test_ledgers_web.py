@@ -120,7 +120,7 @@ def test_a_file_over_the_size_limit_is_refused_with_413(world, login, settings):
     big = SimpleUploadedFile("h.csv", b"x" * (1024 * 1024 + 1), content_type="text/csv")
     response = client.post(reverse("core:ledger_upload"), {"kind": "hazards", "file": big})
     assert response.status_code == 413
-    assert "文件太大" in response.content.decode()
+    assert "文件太大（1.0 MB），网页导入最多 1 MB；请拆分文件" in response.content.decode()
     assert Job.objects.count() == 0
 
 
