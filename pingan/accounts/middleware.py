@@ -2,6 +2,8 @@
 the account has one), then expired accounts are logged out and expired or temporary passwords must be changed."""
 from __future__ import annotations
 
+import time
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import JsonResponse
@@ -14,7 +16,10 @@ from .services import has_second_factor, password_expired, password_must_change,
 _EXEMPT_PREFIXES = ("/accounts/", "/static/", "/api/", "/open311/", "/public/")
 # Before the second factor is in place only these pages open: signing in and out, and enrolling.
 _SECOND_FACTOR_OPEN = ("accounts:login", "accounts:login_verify", "accounts:logout", "accounts:second_factor_setup")
-NO_SECOND_FACTOR = "pingan_no_2fa"  # same key as views.NO_SECOND_FACTOR
+# When the session last saw the account without a second factor (a timestamp): looked up again after
+# RECHECK_SECONDS, so a factor enrolled in another session ends this one soon, without a query per request.
+NO_SECOND_FACTOR = "pingan_no_2fa"
+RECHECK_SECONDS = 300
 
 
 class AccountPolicyMiddleware:
@@ -34,8 +39,9 @@ class AccountPolicyMiddleware:
         if is_verified is not None and is_verified():
             return None
         required = second_factor_required(user)
-        # An account that had no second factor at login need not be looked up again on every request.
-        if not required and request.session.get(NO_SECOND_FACTOR):
+        # An account that had no second factor a moment ago need not be looked up again on every request.
+        now = time.time()
+        if not required and now - request.session.get(NO_SECOND_FACTOR, 0) < RECHECK_SECONDS:
             return None
         if has_second_factor(user):
             # A session that never gave a code (opened before the factor was enrolled, or forged) ends here.
@@ -45,7 +51,7 @@ class AccountPolicyMiddleware:
             messages.error(request, "该账号已启用双因素认证，请重新登录并输入动态验证码。")
             return redirect("accounts:login")
         if not required:
-            request.session[NO_SECOND_FACTOR] = True
+            request.session[NO_SECOND_FACTOR] = now
             return None
         if self._second_factor_open(request.path):
             return None

@@ -28,6 +28,8 @@ def pass_second_factor(client, user) -> None:
     """What a real login leaves in the session, for a test client that used force_login: an account whose
     role must use a second factor gets a confirmed authenticator and a session that passed it; any other
     account without one is marked as such. (accounts/tests/test_second_factor.py drives the real flow.)"""
+    import time
+
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -41,5 +43,5 @@ def pass_second_factor(client, user) -> None:
     if device is not None:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     else:
-        session[NO_SECOND_FACTOR] = True
+        session[NO_SECOND_FACTOR] = time.time()
     session.save()

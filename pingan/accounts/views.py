@@ -1,6 +1,7 @@
 """Login, logout, profile and password; account administration (系统管理员: working accounts; 安全管理员: their security)."""
 from __future__ import annotations
 
+import time
 from base64 import b32encode
 
 import segno
@@ -77,7 +78,7 @@ def login_view(request):
                 return redirect("accounts:login_verify")
             login(request, user)
             services.login_succeeded(user=user)
-            request.session[NO_SECOND_FACTOR] = True
+            request.session[NO_SECOND_FACTOR] = time.time()
             return redirect(target or "core:home")
         services.login_failed(username=request.POST.get("username", "")[:150], address=address)
         return render(request, "accounts/login.html", {"form": form}, status=200)

@@ -290,3 +290,16 @@ def test_the_server_command_resets_any_accounts_second_factor_and_an_unknown_nam
     assert entry.actor is None and entry.channel == "cli:reset_second_factor"
     with pytest.raises(CommandError, match="不存在"):
         call_command("reset_second_factor", "nobody")
+
+
+def test_a_session_opened_without_a_second_factor_ends_soon_after_one_is_enrolled_elsewhere(world, client):
+    from pingan.accounts import middleware
+
+    _password(client, "township_a")
+    assert client.get("/").status_code == 200
+    TOTPDevice.objects.create(user=world.officer("a"), name="身份验证器", key=KEY, confirmed=True)  # another session
+    session = client.session
+    session[middleware.NO_SECOND_FACTOR] -= middleware.RECHECK_SECONDS + 1  # time passes
+    session.save()
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == LOGIN
