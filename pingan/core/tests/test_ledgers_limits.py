@@ -155,3 +155,28 @@ def test_the_web_refuses_a_zip_bomb_at_once_without_queueing_a_job(world, login)
     assert response.status_code == 400 and "共享字符串表" in response.content.decode()
     assert time.monotonic() - started < 5
     assert Job.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_import_command_shows_progress_refuses_past_the_cap_and_max_rows_raises_it(world, tmp_path, settings):
+    from django.core.management import call_command
+
+    settings.PINGAN_LEDGER_MAX_ROWS = 2
+    path = tmp_path / "h.csv"
+    lines = [",".join(HEADERS)] + [",".join(row(number=f"YH-{i}")) for i in range(3)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def cli(*extra):
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            call_command("import_ledger", "hazards", str(path), "--user", "district_admin", *extra,
+                         stdout=out, stderr=err)
+            return 0, out.getvalue(), err.getvalue()
+        except SystemExit as exc:
+            return exc.code, out.getvalue(), err.getvalue()
+
+    code, _, err = cli()
+    assert code == 1 and "最多 2 行数据" in err and Hazard.objects.count() == 0
+    code, out, err = cli("--max-rows", "3")
+    assert code == 0, err
+    assert "已处理 3 / 3 行" in err and "新增 3 条" in out and Hazard.objects.count() == 3
