@@ -52,9 +52,10 @@ def parse_coordinate(value: Any, name: str, label: str) -> Decimal | None:
         raise ValidationError({name: f"{label}“{text[:20]}”不是数字。"}) from None
     if not number.is_finite():
         raise ValidationError({name: f"{label}不是有效数字。"})
-    # Checked before quantize, which raises InvalidOperation on 1e999999 (more digits than its context).
-    if abs(number) > 180:
-        raise ValidationError({name: f"{label}“{text[:20]}”超出范围（纬度 -90～90，经度 -180～180）。"})
+    # Checked before quantize, which raises InvalidOperation on 1e999999 (more digits than its context);
+    # a merely wrong value (91, 200) gets the district's box in check_location.
+    if abs(number) > 1000:
+        raise ValidationError({name: f"{label}“{text[:20]}”不是有效的坐标（纬度 -90～90，经度 -180～180）。"})
     return number.quantize(Decimal("0.000001"))
 
 
