@@ -10,6 +10,8 @@ from rest_framework.test import APIClient  # noqa: E402
 
 from pingan.core.testing import build_world  # noqa: E402
 
+pytest_plugins = ["pytester"]  # test_conftest.py runs this conftest in a scratch project
+
 
 @pytest.fixture(autouse=True)
 def _isolated(settings):
@@ -63,6 +65,28 @@ def api():
     return _api
 
 
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium driven by Playwright's Python package (`make browser` installs it). Missing, the
+    browser tests skip with a message on a developer's machine and fail under CI=true."""
+    if not os.path.exists(CHROMIUM):
+        message = "未安装 Chromium（运行 make browser，或 apt-get install chromium fonts-noto-cjk）"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}：CI 环境下浏览器测试不能跳过。", pytrace=False)
+        pytest.skip(f"{message}，跳过浏览器测试")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
 def pytest_collection_modifyitems(config, items):
     from django.db import connection
 
@@ -100,13 +124,34 @@ def _reference_data_functions():
     return functions
 
 
+_FLUSHED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Mark the test whose transactional database was really set up: only that test's teardown flushes.
+    A skipped test (a postgres_only test on SQLite, a browser test without Chromium) never gets here."""
+    outcome = yield
+    if fixturedef.argname == "_django_db_helper" and outcome.excinfo is None and _is_transactional(request.node):
+        request.node.stash[_FLUSHED] = True
+
+
+def _on_test_database() -> bool:
+    from django.db import connection
+
+    return connection.settings_dict["NAME"] == connection.creation._get_test_db_name()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test ends with a flush that empties every table, reference data included; put the
-    data the migrations loaded back, so the tests after it see the database a fresh migrate gives."""
+    data the migrations loaded back, so the tests after it see the database a fresh migrate gives.
+    Only after a flush that happened, and only on the test database (never the development db.sqlite3)."""
     yield
-    if nextitem is None or not _is_transactional(item):
+    if nextitem is None or not item.stash.get(_FLUSHED, False):
         return  # after the last test the session's database is already gone
+    if not _on_test_database():
+        return
     from django.apps import apps
     from pytest_django.plugin import blocking_manager_key
 
