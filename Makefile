@@ -11,7 +11,7 @@ SCALE ?= small
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pingan
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run serve migrate demo test test-sqlite test-postgres bench lint clean
+.PHONY: setup browser run serve migrate demo test test-sqlite test-postgres mutants bench lint clean
 
 # Installs into .venv only when requirements changed (a stamp file records the last install).
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -39,8 +39,17 @@ run: demo
 	trap 'exit 130' INT TERM; \
 	$(VENV)/bin/gunicorn pingan.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --timeout 120
 
-test: setup
+# Debian's chromium and fonts-noto-cjk for the browser tests (apt-get when missing; under CI=true missing fails).
+browser:
+	@bash scripts/browser.sh
+
+test: setup browser
 	@bash scripts/test.sh
+
+# Mutation testing of the rules in core (scripts/mutants.toml); slow, never part of `make test`.
+# GROUPS="calendar ledgers" runs some groups; REF=HEAD mutates the last commit instead of the working tree.
+mutants: setup
+	$(PY) scripts/mutants.py $(if $(REF),--ref $(REF)) $(GROUPS)
 
 test-sqlite: setup
 	$(VENV)/bin/pytest -q -p no:cacheprovider

@@ -1,28 +1,9 @@
 """A real browser (Debian's Chromium driven by Playwright): login, the home page and the menu at phone width."""
-import os
-import shutil
-
 import pytest
 
 from pingan.core.testing import TEST_PASSWORD
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="未安装 Chromium（apt-get install chromium），跳过浏览器测试"),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
-                                                              "--disable-background-networking"])
-        yield b
-        b.close()
+pytestmark = pytest.mark.django_db(transaction=True)  # the `browser` fixture is in the root conftest
 
 
 def _login(page, base, username):
