@@ -124,3 +124,15 @@ def far_row(headers: list[str], row_number: int = 20_000_000) -> bytes:
     strings = Member("xl/sharedStrings.xml").add(
         (XML + f'<sst {NS} count="{len(headers)}" uniqueCount="{len(headers)}">{_strings(headers)}</sst>').encode())
     return _base(sheet, strings)
+
+
+def wide_row(headers: list[str], cells: int = 1_000_000) -> bytes:
+    """A valid xlsx: the headers and one row of `cells` empty cells (a reader that builds the whole row first
+    holds them all)."""
+    sheet = Member("xl/worksheets/sheet1.xml")
+    sheet.add((XML + f"<worksheet {NS}><sheetData>{_header_cells(headers)}<row r=\"2\">").encode())
+    sheet.add(b"<c/>" * 1000, cells // 1000)
+    sheet.add(b"</row></sheetData></worksheet>")
+    strings = Member("xl/sharedStrings.xml").add(
+        (XML + f'<sst {NS} count="{len(headers)}" uniqueCount="{len(headers)}">{_strings(headers)}</sst>').encode())
+    return _base(sheet, strings)

@@ -180,3 +180,10 @@ def test_the_import_command_shows_progress_refuses_past_the_cap_and_max_rows_rai
     code, out, err = cli("--max-rows", "3")
     assert code == 0, err
     assert "已处理 3 / 3 行" in err and "新增 3 条" in out and Hazard.objects.count() == 3
+
+
+def test_a_row_of_a_million_cells_is_refused_before_openpyxl_builds_it():
+    wide = hostile_files.wide_row(HEADERS, cells=1_000_000)
+    error, seconds, peak = measured(lambda: consume(wide, "wide.xlsx", ReadLimits(max_ratio=1_000_000)))
+    assert str(error) == "Excel 文件的工作表中有一行超过 16384 个单元格，不像正常的台账文件，已拒绝读取。"
+    assert seconds < 15 and peak < 20 * MB
