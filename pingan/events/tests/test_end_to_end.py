@@ -122,4 +122,5 @@ def test_a_handler_of_another_department_cannot_act_on_the_event(world, cats, cl
     assert event.state == EventState.DISPATCHED
     client.force_login(world.users["county_handler"])  # 区公安分局, the handling unit
     assert client.get(reverse("events:detail", args=[event.pk])).status_code == 200
+    client.force_login(world.users["handler_b"])  # another township's department: the event does not exist for it
     assert client.post(reverse("events:act", args=[event.pk]), {"action": "feedback"}).status_code == 404
