@@ -14,7 +14,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import django_filters
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework import FilterSet as RestFilterSet
