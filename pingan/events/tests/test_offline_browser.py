@@ -1,6 +1,7 @@
 """A report typed on a phone without network is kept in the browser and arrives exactly once when the
 network returns (Debian's Chromium driven by Playwright)."""
 import pytest
+from django.urls import reverse
 
 from pingan.core.testing import TEST_PASSWORD
 from pingan.events.models import Event
@@ -46,7 +47,8 @@ def test_a_report_whose_answer_was_lost_is_retried_and_stays_one_event(world, li
     commit), then the next try meets a gateway error after the commit too: the page keeps the report and
     resends it with the same idempotency key until an answer arrives, and the server keeps one event."""
     cats = make_categories(world)
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    # Playwright sees a page's requests only without a service worker in between; the queue is offline.js's.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, service_workers="block")
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "grid_a")
@@ -68,7 +70,8 @@ def test_a_report_whose_answer_was_lost_is_retried_and_stays_one_event(world, li
         else:
             route.fulfill(status=502, body="bad gateway")  # second try: a proxy error after the commit
 
-    page.route("**/api/events/", lose_the_answer)
+    api = f"{live_server.url}{reverse('api:event-list')}"
+    page.route(api, lose_the_answer)
     page.click("#submit-btn")
     page.wait_for_selector("#queue-status:not([hidden])")
     assert "保存在本机" in page.inner_text("#offline-status")
@@ -84,9 +87,9 @@ def test_a_report_whose_answer_was_lost_is_retried_and_stays_one_event(world, li
     assert not page.is_hidden("#queue-status")  # still queued: a 5xx is not an answer
     assert Event.objects.count() == 1
 
-    page.unroute("**/api/events/")
+    page.unroute(api)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("document.getElementById('offline-status').textContent.includes('已发送')", timeout=15000)
+    page.wait_for_function("() => document.getElementById('offline-status').textContent.includes('已发送')", timeout=15000)
     page.wait_for_selector("#queue-status", state="hidden")
     events = list(Event.objects.all())
     assert len(events) == 1
