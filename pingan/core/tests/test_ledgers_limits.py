@@ -153,7 +153,7 @@ def test_the_web_refuses_a_zip_bomb_at_once_without_queueing_a_job(world, login)
     started = time.monotonic()
     response = client.post(reverse("core:ledger_upload"), {"kind": "hazards", "file": bomb})
     assert response.status_code == 400 and "共享字符串表" in response.content.decode()
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 20  # the whole request, on a busy machine; unbounded it takes minutes
     assert Job.objects.count() == 0
 
 
