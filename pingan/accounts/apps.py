@@ -12,5 +12,5 @@ class AccountsConfig(AppConfig):
         from . import panels  # noqa: F401  (registers the home-page panels)
 
         registry.nav("accounts", "账号管理", "accounts:user_list", order=90, capability="accounts.list")
-        registry.nav("departments", "部门", "accounts:department_list", order=91, data_kind="reference",
+        registry.nav("departments", "部门", "accounts:department_list", order=91, data_kind="directory",
                      capability="departments.read")

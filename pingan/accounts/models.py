@@ -35,7 +35,7 @@ class Department(ScopedModel):
     is_active = models.BooleanField("启用", default=True)
 
     objects = DepartmentQuerySet.as_manager()
-    scope_data_kind = "reference"
+    scope_data_kind = "directory"
 
     class Meta:
         ordering = ["jurisdiction__path", "name"]
@@ -74,7 +74,7 @@ class User(AbstractUser):
 
     objects = PinganUserManager()
     scope_path_lookup = "scope__path"
-    scope_data_kind = "reference"
+    scope_data_kind = "directory"
 
     class Meta:
         verbose_name = "用户"

@@ -18,14 +18,15 @@ ALL_WORKING = {
 # - ASSIGNED: only rows assigned to the user's department or to the user, wherever they are (a department's
 #   handler works the cases dispatched to it, not the county's registers);
 # - a kind missing from a role's row: nothing of that kind.
-# Kinds: "reference" (the tree, departments, accounts, configuration), "case" (events, hazards …), "person"
+# Kinds: "directory" (the jurisdiction tree, departments, accounts), "reference" (configuration and records
+# about places: event categories, dispatch rules, liaison points), "case" (events, hazards …), "person"
 # (people registers, special populations, visits, funds), "health" (the rows of person data that are health
 # data, PIPL Art.28: the health kinds' enrolments, their details and visits, treatment, fund spending on them),
 # "audit" (the audit trail).
 PLACE = "place"
 ASSIGNED = "assigned"
 
-_EVERYTHING_BY_PLACE = {"reference": PLACE, "case": PLACE, "person": PLACE, "health": PLACE}
+_EVERYTHING_BY_PLACE = {"directory": PLACE, "reference": PLACE, "case": PLACE, "person": PLACE, "health": PLACE}
 DATA_ACCESS: dict[str, dict[str, str]] = {
     Role.DISTRICT_ADMIN: dict(_EVERYTHING_BY_PLACE),
     Role.CENTER_STAFF: dict(_EVERYTHING_BY_PLACE),
@@ -33,13 +34,14 @@ DATA_ACCESS: dict[str, dict[str, str]] = {
     Role.VILLAGE_OFFICER: dict(_EVERYTHING_BY_PLACE),
     Role.GRID_WORKER: dict(_EVERYTHING_BY_PLACE),
     # Mediators work disputes between people; health data is not their business.
-    Role.MEDIATOR: {"reference": PLACE, "case": PLACE, "person": PLACE},
-    Role.DEPT_HANDLER: {"reference": PLACE, "case": ASSIGNED},
+    Role.MEDIATOR: {"directory": PLACE, "reference": PLACE, "case": PLACE, "person": PLACE},
+    Role.DEPT_HANDLER: {"directory": PLACE, "reference": PLACE, "case": ASSIGNED},
     # Leaders read cases and registers for their place; individual health records are not needed for that.
-    Role.LEADER: {"reference": PLACE, "case": PLACE, "person": PLACE},
-    # Three-role separation: the auditor reads the audit trail only, the security admin the accounts only.
+    Role.LEADER: {"directory": PLACE, "reference": PLACE, "case": PLACE, "person": PLACE},
+    # Three-role separation: the auditor reads the audit trail only, the security admin the accounts (and the
+    # tree and departments they hang on) only.
     Role.AUDITOR: {"audit": PLACE},
-    Role.SECURITY_ADMIN: {"reference": PLACE},
+    Role.SECURITY_ADMIN: {"directory": PLACE},
 }
 
 # Kinds of data each role may read at all (derived from DATA_ACCESS; scope still limits which rows).

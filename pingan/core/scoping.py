@@ -12,7 +12,7 @@ outside answers 404 (`get_visible_or_404`).
 A model opts in by using `ScopedQuerySet.as_manager()` and declaring, as class attributes:
 - `scope_path_lookup`: the lookup that reaches the jurisdiction path (default "jurisdiction__path");
 - `scope_department_lookup` / `scope_user_lookup`: optional lookups of the assigned department / user;
-- `scope_data_kind`: "reference", "case", "person", "health" or "audit" (see DATA_ACCESS);
+- `scope_data_kind`: "directory", "reference", "case", "person", "health" or "audit" (see DATA_ACCESS);
 - `scope_sensitive_rows`: optional {kind: Q} for rows of a more sensitive kind inside a model of a broader
   one (visits of health-kind enrolments are "health" inside the "person" visits): a user without that kind
   does not see the rows the Q matches.

@@ -11,5 +11,5 @@ class GeoConfig(AppConfig):
 
         from . import panels  # noqa: F401  (registers the home-page panels)
 
-        registry.nav("geo", "辖区网格", "geo:tree", order=10, data_kind="reference")
+        registry.nav("geo", "辖区网格", "geo:tree", order=10, data_kind="directory")
         registry.nav("geo-liaison", "治安联络点", "geo:liaison_list", order=11, data_kind="reference")

@@ -51,7 +51,7 @@ class Node(models.Model):
 
     objects = NodeQuerySet.as_manager()
     scope_path_lookup = "path"
-    scope_data_kind = "reference"
+    scope_data_kind = "directory"
 
     class Meta:
         ordering = ["path"]

@@ -9,7 +9,7 @@ from .selectors import root_for, subtree_counts
 @home_panel(order=90)
 def my_jurisdiction(request):
     user = request.user
-    if not user.may_see_data_kind("reference") or not user.scope_id:
+    if not user.may_see_data_kind("directory") or not user.scope_id:
         return None
     root = root_for(user)
     counts = subtree_counts(root)[root.path]

@@ -17,14 +17,15 @@ from .forms import GridForm, GridStaffForm, LiaisonPointForm, PilotForm
 from .models import LiaisonPoint, Node
 
 
-def _require_reference(request):
-    if not request.user.may_see_data_kind("reference"):
+def _require_kind(request, kind: str):
+    """The tree is "directory" data (the security admin keeps accounts on it); liaison points are "reference"."""
+    if not request.user.may_see_data_kind(kind):
         raise PermissionDenied("您的角色不能查看辖区信息。")
 
 
 @login_required
 def tree(request):
-    _require_reference(request)
+    _require_kind(request, "directory")
     root, nested = selectors.tree(request.user)
     return render(request, "geo/tree.html", {"root": root, "nested": nested})
 
@@ -32,7 +33,7 @@ def tree(request):
 @login_required
 @scoped(Node, code="code")
 def node_detail(request, code: str):
-    _require_reference(request)
+    _require_kind(request, "directory")
     node = get_visible_or_404(Node.objects.select_related("parent", "grid_leader", "grid_worker"), request.user, code=code)
     ancestors = [a for a in node.ancestors() if a.path.startswith(request.user.scope_path)]
     all_counts = selectors.subtree_counts(node)
@@ -69,14 +70,14 @@ def node_pilot(request, code: str):
 
 @login_required
 def pilot_list(request):
-    _require_reference(request)
+    _require_kind(request, "directory")
     nodes = Node.objects.visible_to(request.user).filter(is_pilot=True).select_related("parent").order_by("path")
     return render(request, "geo/pilot_list.html", {"nodes": nodes})
 
 
 @login_required
 def liaison_list(request):
-    _require_reference(request)
+    _require_kind(request, "reference")
     qs = LiaisonPoint.objects.visible_to(request.user).select_related("jurisdiction", "jurisdiction__parent")
     q = request.GET.get("q", "").strip()
     if q:
@@ -91,7 +92,7 @@ def liaison_list(request):
 @login_required
 @scoped(LiaisonPoint)
 def liaison_detail(request, pk: int):
-    _require_reference(request)
+    _require_kind(request, "reference")
     point = get_visible_or_404(LiaisonPoint.objects.select_related("jurisdiction"), request.user, pk=pk)
     return render(request, "geo/liaison_detail.html", {"point": point,
                                                        "can_edit": request.user.can("geo.edit_liaison")})

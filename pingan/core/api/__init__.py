@@ -36,7 +36,7 @@ def exception_handler(exc, context):
     if response is not None:
         for cls, message in _MESSAGES.items():
             if isinstance(exc, cls) and isinstance(response.data, dict) and "detail" in response.data:
-                if _is_chinese(str(exc.detail)):
+                if str(exc.detail) != str(exc.default_detail) and _is_chinese(str(exc.detail)):
                     break  # our own message (a parser's, the token rules') says what is wrong
                 response.data["detail"] = message
                 break
