@@ -104,7 +104,7 @@ class CategoryField(models.Model):
                               help_text="单选/多选的可选值：[{\"key\": \"1\", \"name\": \"轻微\"}, …]")
     order = models.PositiveSmallIntegerField("排序", default=0)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ConfigQuerySet.as_manager()  # visible downwards like its category
     scope_path_lookup = "category__jurisdiction__path"
     scope_data_kind = "reference"
 

@@ -175,6 +175,8 @@ def hazard_supervision_reply(request, pk: int):
 @scoped(Hazard)
 def hazard_extension_request(request, pk: int):
     _require_cases(request)
+    if not request.user.can("data.write"):  # leaders read only: refused before the form is read
+        raise PermissionDenied("您的角色只能查看，不能申请延期。")
     hazard = get_visible_or_404(selectors.hazard_detail_qs(), request.user, pk=pk)
     form = ExtensionRequestForm(request.POST)
     if not form.is_valid():
@@ -192,6 +194,8 @@ def hazard_extension_request(request, pk: int):
 @scoped(Hazard)
 def hazard_extension_decide(request, pk: int):
     _require_cases(request)
+    if not request.user.can("hazards.approve_extension"):
+        raise PermissionDenied("您的角色不能审批延期申请。")
     hazard = get_visible_or_404(selectors.hazard_detail_qs(), request.user, pk=pk)
     form = ExtensionDecideForm(request.POST)
     if not form.is_valid():

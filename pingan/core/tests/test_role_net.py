@@ -226,7 +226,7 @@ def may_see(user, rec: Record) -> bool | None:
         return rec.kind == "case" and rec.department_id is not None and rec.department_id == user.department_id
     if role not in PLACE_ROLES:
         return False
-    if rec.kind == "health" and role == "mediator":
+    if rec.kind == "health" and role in ("mediator", "leader"):  # PIPL Art.28: neither needs individual health records
         return False
     if rec.kind == "case" and role == "grid_worker" and rec.reporter_id == user.pk:
         return True
@@ -887,7 +887,8 @@ def test_the_role_table_of_the_net_says_what_the_spec_says(world):
     assert may_see(u["mediator_a"], released) and may_see(u["mediator_a"], mental) is False
     assert may_see(u["handler_a"], person) is False and may_see(u["township_b"], person) is False
     assert may_see(u["grid_a"], category) and may_see(u["township_b"], category) is False
-    assert may_see(u["leader"], mental) and may_see(u["auditor"], category) is False
+    assert may_see(u["leader"], released) and may_see(u["leader"], mental) is False
+    assert may_see(u["auditor"], category) is False
     account = by[("accounts.user", "", "a")]
     assert may_see(u["security_admin"], account) and may_see(u["security_admin"], category) is False
 

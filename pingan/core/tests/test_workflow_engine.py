@@ -100,7 +100,7 @@ def test_a_photo_is_optional_unless_the_district_requires_one(world):
     with pytest.raises(ValidationError) as exc:
         services.hazard_rectify(actor=handler, hazard=second, rectified_on=today(), measures="已整改",
                                 photos=[not_image()])
-    assert "不是图片" in exc.value.message_dict["photos"][0]
+    assert "不是有效的图片文件" in exc.value.message_dict["photos"][0]
     services.hazard_rectify(actor=handler, hazard=second, rectified_on=today(), measures="已整改", photos=[png()])
     log = TransitionLog.objects.for_case(second).get(action="complete")
     assert log.attachments.get().content_type == "image/png"
