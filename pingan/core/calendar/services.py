@@ -19,12 +19,18 @@ def _check(actor: Any) -> None:
         raise PermissionDenied("只有区综治中心管理员可以修改节假日日历。")
 
 
-@transaction.atomic
 def calendar_day_save(*, actor: Any, date: dt.date, is_workday: bool, name: str):
-    """Set one day as a holiday or a working day. A day set back to what its weekday says is removed."""
+    """Set one day as a holiday or a working day. A day set back to what its weekday says is removed.
+
+    The permission check runs before the write's transaction, so the audit entry of a refusal stays."""
+    _check(actor)
+    return _calendar_day_save(actor=actor, date=date, is_workday=is_workday, name=name)
+
+
+@transaction.atomic
+def _calendar_day_save(*, actor: Any, date: dt.date, is_workday: bool, name: str):
     from pingan.core.models import CalendarDay
 
-    _check(actor)
     name = (name or "").strip()
     if not isinstance(date, dt.date):
         raise ValidationError({"date": "日期格式不正确，应为 YYYY-MM-DD。"})
@@ -46,12 +52,16 @@ def calendar_day_save(*, actor: Any, date: dt.date, is_workday: bool, name: str)
     return day
 
 
-@transaction.atomic
 def calendar_day_delete(*, actor: Any, date: dt.date) -> bool:
-    """Remove a day's entry: it follows its weekday again."""
+    """Remove a day's entry: it follows its weekday again (refusals audited outside the transaction)."""
+    _check(actor)
+    return _calendar_day_delete(actor=actor, date=date)
+
+
+@transaction.atomic
+def _calendar_day_delete(*, actor: Any, date: dt.date) -> bool:
     from pingan.core.models import CalendarDay
 
-    _check(actor)
     day = CalendarDay.objects.select_for_update().filter(date=date).first()
     if day is None:
         raise ValidationError({"date": f"{date:%Y-%m-%d} 没有节假日或调休设置。"})

@@ -125,8 +125,6 @@ def test_a_refused_calendar_edit_is_refused_in_chinese_and_writes_nothing(world,
     assert not CalendarDay.objects.filter(date=D(2026, 3, 10)).exists()
 
 
-@pytest.mark.xfail(reason="the refusal's audit entry is written inside calendar_day_save's transaction and "
-                          "rolled back with it (reported in issue 8's infrastructure note)")
 def test_a_refused_calendar_edit_is_audited_as_a_failure(world, holidays):
     officer = world.officer("a")
     with pytest.raises(PermissionDenied):
