@@ -101,8 +101,13 @@ def test_supervision_and_extension_forms_reject_bad_input(world, client):
     response = client.post(reverse("hazards:extension_request", args=[hazard.pk]),
                            {"new_deadline": "2000-01-01", "reason": "x"})
     assert response.status_code == 400 and "延期日期须晚于" in response.content.decode()
+    # The handler may not decide extensions at all (403, before the form is read); the township may, and its
+    # bad input is a 400.
+    assert client.post(reverse("hazards:extension_decide", args=[hazard.pk]), {"extension": "abc"}).status_code == 403
+    client.force_login(world.officer("a"))
     response = client.post(reverse("hazards:extension_decide", args=[hazard.pk]), {"extension": "abc"})
     assert response.status_code == 400
+    client.force_login(world.users["handler_a"])
     response = client.post(reverse("hazards:supervision_reply", args=[hazard.pk]), {"supervision": 999, "reply": "x"})
     assert response.status_code == 400 and "找不到这条督办记录" in response.content.decode()
 
