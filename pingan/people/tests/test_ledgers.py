@@ -149,9 +149,9 @@ def test_special_people_refuses_another_townships_person(world, tmp_path):
 def test_health_kinds_are_not_exported_to_roles_without_health_permission(world, tmp_path):
     make_enrollment(world, "a")
     from pingan.accounts import permissions
-    permissions.CAPABILITIES["people.import"].add("dept_handler")
+    permissions.CAPABILITIES["people.import"].add("mediator")
     try:
-        out = export_csv("special_people", world.users["handler_a"], tmp_path)
+        out = export_csv("special_people", world.users["mediator_a"], tmp_path)
     finally:
-        permissions.CAPABILITIES["people.import"].discard("dept_handler")
+        permissions.CAPABILITIES["people.import"].discard("mediator")
     assert "严重精神障碍患者" not in out
