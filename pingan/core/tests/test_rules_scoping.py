@@ -95,3 +95,27 @@ def test_the_table_written_out():
         "security_admin": {"directory": "place", "reference": None, "case": None, "person": None, "health": None,
                            "audit": None},
     }
+
+
+class Bare:
+    """A model that declares nothing: a case-kind record found by jurisdiction__path."""
+
+
+class Account:
+    scope_data_kind = "directory"
+    scope_path_lookup = "scope__path"
+
+
+def test_a_model_that_declares_nothing_is_a_case_by_its_jurisdiction():
+    assert scope_q(Bare, user("township_officer")) == Q(jurisdiction__path__startswith=PATH)
+    assert scope_q(Bare, user("dept_handler", department_id=3)) == NOTHING
+    assert scope_q(Bare, user("security_admin")) == NOTHING
+
+
+def test_configuration_from_below_follows_the_models_own_lookup_and_kind():
+    ancestors = ["140311/", "140311/140311101/"]
+    expected = Q(scope__path__startswith=PATH) | Q(scope__path__in=ancestors)
+    assert place_q(Account, user("security_admin")) == expected
+    # A role that reaches the kind only by assignment (none here) or not at all gets nothing from above.
+    assert place_q(Bare, user("security_admin")) == NOTHING
+    assert place_q(Bare, user("dept_handler", department_id=None)) == NOTHING
