@@ -31,19 +31,17 @@ LOOKUPS_PER_HOUR = 60
 
 
 def _lookup_allowed(user: Any, what: str) -> bool:
-    """Count and audit one exact lookup by a full ID number or phone; False once the hourly limit is reached."""
+    """Count and audit one exact lookup by a full ID number or phone; False once the hourly limit is reached.
+    The count is the shared protective counter (core.limits), the same one lockouts use."""
     from django.conf import settings
-    from django.utils import timezone
 
-    from pingan.core import audit
+    from pingan.core import audit, limits
     from pingan.core.models import AuditEntry
 
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     limit = getattr(settings, "PINGAN_PEOPLE_LOOKUPS_PER_HOUR", LOOKUPS_PER_HOUR)
-    since = timezone.now() - dt.timedelta(hours=1)
-    used = AuditEntry.objects.filter(actor=user, action="person.lookup", at__gte=since).count()
-    if used >= limit:
+    if limits.exceeded(f"person-lookup:{user.pk}", limit=limit, seconds=3600):
         audit.record(actor=user, action="person.lookup", outcome=AuditEntry.Outcome.FAILURE, object_type="people.person",
                      detail=f"按完整{what}查找超过每小时 {limit} 次的限制")
         return False
