@@ -42,13 +42,15 @@ def stored_snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, 
 
 
 def model_update(
-    *, actor: Any, instance: models.Model, data: dict[str, Any], action: str, fields: Iterable[str] | None = None
+    *, actor: Any, instance: models.Model, data: dict[str, Any], action: str, fields: Iterable[str] | None = None,
+    audit_obj: models.Model | None = None,
 ) -> tuple[models.Model, dict[str, list[Any]]]:
     """Apply `data` to `instance`, save only the changed fields, audit the before/after of those fields.
 
     "Before" is read from the database row (`stored_snapshot`), so an instance a form has already mutated is
     still written and audited correctly. Returns the instance and the changes; when nothing changed nothing is
-    written and nothing audited, which is what makes imports idempotent.
+    written and nothing audited, which is what makes imports idempotent. `audit_obj` records the change on
+    another object (a person's details on the enrolment), redacting the instance's personal fields by type.
     """
     allowed = set(fields) if fields is not None else set(data)
     unknown = set(data) - allowed
@@ -66,7 +68,7 @@ def model_update(
     if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
         update_fields.append("updated_at")
     instance.save(update_fields=update_fields)
-    audit.record(actor=actor, action=action, obj=instance, changes=changes)
+    audit.record(actor=actor, action=action, obj=audit_obj or instance, changes=changes, redact_as=[type(instance)])
     return instance, changes
 
 

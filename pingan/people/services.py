@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import Sum
 
 from pingan.core import audit, personal
+from pingan.core.services import model_update
 from pingan.core.uploads import clean_image
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
@@ -53,23 +54,9 @@ def _create(*, actor: Any, instance: models.Model, action: str, audit_obj: Any =
 
 def _update(*, actor: Any, instance: models.Model, data: dict[str, Any], action: str,
             audit_obj: Any = None) -> dict[str, list[Any]]:
-    """Apply `data`, save the changed fields only, audit their redacted before/after; nothing if unchanged."""
-    # Before = the stored row, not the instance (a form may have mutated it already; issue 8 finding 3).
-    from pingan.core.services import stored_snapshot
-
-    before = stored_snapshot(instance, data.keys())
-    for name, value in data.items():
-        setattr(instance, name, value)
-    changed = audit.diff(before, audit.snapshot(instance, data.keys()))
-    if not changed:
-        return {}
-    instance.full_clean()
-    update_fields = list(changed)
-    if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
-        update_fields.append("updated_at")
-    instance.save(update_fields=update_fields)
-    audit.record(actor=actor, action=action, obj=audit_obj or instance, changes=changed, redact_as=[type(instance)])
-    return changed
+    """core.services.model_update (compares with the stored row, saves the changed fields, audits them
+    redacted), returning only the changes."""
+    return model_update(actor=actor, instance=instance, data=data, action=action, audit_obj=audit_obj)[1]
 
 
 def require(actor: Any, capability: str) -> None:
