@@ -13,12 +13,6 @@ from . import permissions
 from .choices import Role
 
 
-def ancestor_paths(path: str) -> list[str]:
-    """'140311/140311101/' → ['140311/', '140311/140311101/']."""
-    codes = [c for c in path.split("/") if c]
-    return ["/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
-
-
 class DepartmentQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         # A township sees the departments of its own subtree and those above it (the 区公安分局 it dispatches

@@ -117,11 +117,6 @@ def user_check_secure(*, actor: Any, user: User, action: str) -> User:
     return stored
 
 
-def _revoke_tokens(*, actor: Any, user: User, reason: str) -> None:
-    """The account's API tokens stop working (its role, scope or state changed, or its password was reset)."""
-    token_revoke_all(actor=actor, user=user, reason=reason)
-
-
 def password_must_change(user: Any) -> bool:
     """The account still has a temporary password an administrator set: it must be changed first."""
     return getattr(user, "password_changed_at", None) == TEMPORARY_PASSWORD_AT
@@ -204,7 +199,7 @@ def user_update(*, actor: Any, user: User, data: dict[str, Any]) -> User:
         _validate_account(role=role, scope=scope, department=data.get("department", stored.department))
         _, changes = model_update(actor=actor, instance=user, data=data, action="account.update", fields=USER_FIELDS)
         if {"role", "scope"} & set(changes) or ("is_active" in changes and not user.is_active):
-            _revoke_tokens(actor=actor, user=user, reason="账号角色、管辖范围或状态已变更")
+            token_revoke_all(actor=actor, user=user, reason="账号角色、管辖范围或状态已变更")
     return user
 
 
@@ -219,7 +214,7 @@ def user_reset_password(*, actor: Any, user: User) -> str:
         user.set_password(password)
         user.password_changed_at = TEMPORARY_PASSWORD_AT
         user.save(update_fields=["password", "password_changed_at"])
-        _revoke_tokens(actor=actor, user=user, reason="密码已重置")
+        token_revoke_all(actor=actor, user=user, reason="密码已重置")
         audit.record(actor=actor, action="account.password_reset", obj=user, detail="临时密码，下次登录须修改")
     return password
 
@@ -259,7 +254,7 @@ def user_security_update(*, actor: Any, user: User, data: dict[str, Any]) -> Use
         _, changes = model_update(actor=actor, instance=user, data=data, action="account.security_update",
                                   fields=SECURITY_FIELDS)
         if "is_active" in changes and not user.is_active:
-            _revoke_tokens(actor=actor, user=user, reason="账号已停用")
+            token_revoke_all(actor=actor, user=user, reason="账号已停用")
     return user
 
 

@@ -63,14 +63,19 @@ def scope_q(model: type[models.Model], user: Any) -> Q:
     return condition
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """'140311/140311101/' → ['140311/', '140311/140311101/']: the node's own path and those above it."""
+    codes = [c for c in path.split("/") if c]
+    return ["/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+
+
 def place_q(model: type[models.Model], user: Any) -> Q:
     """Configuration-style visibility: what scope_q gives, plus the rows owned by the nodes above the user's
     (a township sees the district's categories and departments, never a sibling township's)."""
     condition = scope_q(model, user)
     if _active(user) and user.scope_path and user.data_access(getattr(model, "scope_data_kind", "case")) == PLACE:
-        codes = [c for c in user.scope_path.split("/") if c]
-        ancestors = ["/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
-        condition |= Q(**{f"{getattr(model, 'scope_path_lookup', 'jurisdiction__path')}__in": ancestors})
+        lookup = getattr(model, "scope_path_lookup", "jurisdiction__path")
+        condition |= Q(**{f"{lookup}__in": ancestor_paths(user.scope_path)})
     return condition
 
 

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pingan.accounts.models import Department
+from pingan.core.scoping import ancestor_paths
 from pingan.core import audit
 from pingan.core.personal import mask_phone
 from pingan.core.services import model_create, model_update, validation_message
@@ -185,7 +186,7 @@ def dispatch_rule_delete(*, actor: Any, rule: DispatchRule) -> None:
 
 def rule_for(category: Category, place: Node) -> DispatchRule | None:
     """The most specific rule: the deepest place on the event's path, a 小类 rule before its 大类's."""
-    paths = [p for p in _ancestor_paths(place.path)]
+    paths = [p for p in ancestor_paths(place.path)]
     categories = [category.pk] + ([category.parent_id] if category.parent_id else [])
     rules = list(DispatchRule.objects.filter(category_id__in=categories, jurisdiction__path__in=paths)
                  .select_related("jurisdiction", "department", "township", "category"))
@@ -193,10 +194,6 @@ def rule_for(category: Category, place: Node) -> DispatchRule | None:
         return None
     return max(rules, key=lambda r: (r.category_id == category.pk, len(r.jurisdiction.path)))
 
-
-def _ancestor_paths(path: str) -> list[str]:
-    codes = [c for c in path.split("/") if c]
-    return ["/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
 
 
 # --- Open311 keys -----------------------------------------------------------------------------------------

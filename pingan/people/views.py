@@ -8,7 +8,7 @@ from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pingan.core.scoping import get_visible_or_404, scoped
+from pingan.core.scoping import ancestor_paths, get_visible_or_404, scoped
 from pingan.core.services import validation_message
 from pingan.core.templatetags.personal_data import phone_for
 from pingan.core.views import paginate, require_capability
@@ -318,7 +318,7 @@ def special_detail(request, pk: int):
         context["spendings"] = enrollment.spendings.select_related("fund")
         context["spent"] = enrollment.spendings.aggregate(total=Sum("amount"))["total"] or 0
         context["funds"] = Fund.objects.visible_to(request.user).filter(
-            jurisdiction__path__in=_ancestor_paths(enrollment.jurisdiction.path)).order_by("-year")
+            jurisdiction__path__in=ancestor_paths(enrollment.jurisdiction.path)).order_by("-year")
         context["risk_meaning"] = c.MENTAL_RISK_MEANING
     return render(request, "people/special_detail.html", context)
 
@@ -330,10 +330,6 @@ def _detail(enrollment):
     except Exception:  # RelatedObjectDoesNotExist
         return None
 
-
-def _ancestor_paths(path: str) -> list[str]:
-    codes = [x for x in path.split("/") if x]
-    return ["/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
 
 
 @require_capability("people.write")
@@ -415,7 +411,7 @@ def fund_spend(request, pk: int):
     form = SpendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         fund = Fund.objects.visible_to(request.user).filter(
-            pk=form.cleaned_data["fund"], jurisdiction__path__in=_ancestor_paths(enrollment.jurisdiction.path)).first()
+            pk=form.cleaned_data["fund"], jurisdiction__path__in=ancestor_paths(enrollment.jurisdiction.path)).first()
         if fund is None:
             form.add_error("fund", "资金不存在或不能用于该人员。")
         else:
