@@ -142,6 +142,25 @@ def _on_test_database() -> bool:
     return connection.settings_dict["NAME"] == connection.creation._get_test_db_name()
 
 
+def _load_reference_data(item) -> None:
+    from django.apps import apps
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for function in _reference_data_functions():
+            function(apps, None)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    """A transactional test also starts with the reference data in place (the loaders are idempotent): the
+    teardown below puts it back after a flush, and this covers whatever emptied the tables in between (a
+    live server's thread finishing a request after the flush was seen once on PostgreSQL in CI)."""
+    yield
+    if item.stash.get(_FLUSHED, False) and _on_test_database():
+        _load_reference_data(item)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test ends with a flush that empties every table, reference data included; put the
@@ -152,9 +171,4 @@ def pytest_runtest_teardown(item, nextitem):
         return  # after the last test the session's database is already gone
     if not _on_test_database():
         return
-    from django.apps import apps
-    from pytest_django.plugin import blocking_manager_key
-
-    with item.config.stash[blocking_manager_key].unblock():
-        for function in _reference_data_functions():
-            function(apps, None)
+    _load_reference_data(item)
