@@ -46,7 +46,7 @@ from django.utils import timezone  # noqa: E402
 
 from pingan.accounts.models import User  # noqa: E402
 from pingan.core.ledgers import bulk_insert  # noqa: E402
-from pingan.core.models import TransitionLog  # noqa: E402
+from pingan.cases.models import TransitionLog
 from pingan.events.choices import EventState, Source  # noqa: E402
 from pingan.events.models import Category, Event  # noqa: E402
 from pingan.events.seed import seed_configuration  # noqa: E402

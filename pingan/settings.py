@@ -183,6 +183,7 @@ INSTALLED_APPS = [
     "pingan.core",
     "pingan.geo",
     "pingan.accounts",
+    "pingan.cases",
     "pingan.hazards",
     "pingan.events",
     "pingan.people",

@@ -530,8 +530,7 @@ def reset_second_factor(*, actor: Any, user: User) -> None:
 
 
 def permission_denied_recorded(*, user: Any, path: str) -> None:
-    audit.record(actor=user, action="permission_denied", outcome="failure", object_repr=path[:200],
-                 detail="访问被拒绝")
+    audit.denied(user=user, path=path)
 
 
 DEPARTMENT_FIELDS = ("name", "category", "phone", "is_active", "jurisdiction")

@@ -8,7 +8,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import registry
-        from .workflow import setup
 
-        setup.register()
         registry.nav("audit", "审计日志", "core:audit_log", order=95, capability="audit.read_log")

@@ -163,3 +163,8 @@ def record(
 def history(obj: models.Model):
     """Audit entries of one object, newest first."""
     return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")
+
+
+def denied(*, user: Any, path: str) -> None:
+    """A refused request (a role without the capability): audited as a failure naming the path."""
+    record(actor=user, action="permission_denied", outcome="failure", object_repr=path[:200], detail="访问被拒绝")

@@ -17,7 +17,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 
-from . import audit
+from . import audit, registry
 
 EMPTY = "—"
 
@@ -254,19 +254,12 @@ def action_label(action: str, *, outcome: str = "success", object_type: str = ""
 
 
 def _transition_label(model: type[models.Model] | None, parts: list[str]) -> str:
-    """A workflow step not in ACTION_LABELS (a kind added later): its own label from the declaration."""
-    if len(parts) != 2:
+    """A workflow step not in ACTION_LABELS (a kind added later): its own label, as the case layer registered
+    it with `registry.action_label` when the kind was declared."""
+    if len(parts) != 2 or model is None or model._meta.model_name != parts[0]:
         return ""
-    from .workflow.definitions import kinds
-
-    for kind in kinds():
-        kind_model = model_for(kind.label)
-        if kind_model is None or kind_model._meta.model_name != parts[0]:
-            continue
-        for transition in kind.transitions:
-            if transition.name == parts[1] and not _has_ascii(transition.label):
-                return transition.label
-    return ""
+    label = registry.action_labels().get(".".join(parts), "")
+    return "" if _has_ascii(label) else label
 
 
 # --------------------------------------------------------------------------------------------- channels

@@ -93,6 +93,28 @@ class AuditEntry(models.Model):
         raise PermissionError("审计日志只能追加，不能删除。")
 
 # Workflow engine, calendar and case numbers (pingan/core/workflow, pingan/core/calendar.py).
-from .models_workflow import *  # noqa: E402,F401,F403
 # Shared protective counters (pingan/core/limits.py).
 from .limits import LimitCounter  # noqa: E402,F401
+
+
+class CalendarDay(models.Model):
+    """A day that is not what its weekday says: a public holiday on a weekday (is_workday False) or an
+    adjusted working weekend, 调休 (is_workday True). Days without a row follow the week (Mon–Fri work)."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日")
+    name = models.CharField("名称", max_length=40, help_text="如 春节、国庆节调休上班")
+    source = models.CharField("依据", max_length=120, blank=True, help_text="如 国办发明电〔2024〕12号")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}（{'上班' if self.is_workday else '放假'}）"
+
+    @property
+    def audit_scope_path(self) -> str:
+        return ""

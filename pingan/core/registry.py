@@ -32,6 +32,7 @@ class NavItem:
 _NAV: dict[str, NavItem] = {}
 _HOME_PANELS: list[tuple[int, Callable[[Any], dict | None]]] = []
 _SEEDERS: dict[str, tuple[int, Callable[..., None]]] = {}
+_ACTION_LABELS: dict[str, str] = {}
 
 
 def nav(key: str, label: str, url_name: str, *, order: int = 50, data_kind: str | None = None,
@@ -71,3 +72,13 @@ def seeder(name: str, order: int):
 
 def seeders() -> list[tuple[str, Callable[..., None]]]:
     return [(name, func) for name, (order, func) in sorted(_SEEDERS.items(), key=lambda kv: (kv[1][0], kv[0]))]
+
+
+def action_label(code: str, label: str) -> None:
+    """The Chinese name of an audited action code ("hazard.complete"), registered by the layer that owns it
+    (the case layer registers every transition of a kind): the audit log reads it without importing that layer."""
+    _ACTION_LABELS[code] = label
+
+
+def action_labels() -> dict[str, str]:
+    return _ACTION_LABELS

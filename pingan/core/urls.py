@@ -15,8 +15,3 @@ urlpatterns = [
     path("ledgers/import/", ledger_views.upload, name="ledger_upload"),
     path("ledgers/import/confirm/", ledger_views.confirm, name="ledger_confirm"),
 ]
-
-# Workflow engine and calendar routes (pingan/core/workflow/urls.py).
-from .workflow.urls import urlpatterns as _workflow_urlpatterns  # noqa: E402
-
-urlpatterns += _workflow_urlpatterns

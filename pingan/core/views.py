@@ -34,9 +34,7 @@ def require_capability(capability: str):
         @login_required
         def wrapped(request, *args, **kwargs):
             if not request.user.can(capability):
-                from pingan.accounts.services import permission_denied_recorded
-
-                permission_denied_recorded(user=request.user, path=request.path)
+                audit.denied(user=request.user, path=request.path)
                 raise PermissionDenied("您的角色没有此功能的权限。")
             return view(request, *args, **kwargs)
         return wrapped

@@ -12,7 +12,7 @@ from django.db.models import Q
 from pingan.core.models import ScopedModel
 from pingan.core.personal import EncryptedTextField
 from pingan.core.scoping import ScopedQuerySet, place_q
-from pingan.core.workflow.models import WorkflowCase, WorkflowQuerySet
+from pingan.cases.models import WorkflowCase, WorkflowQuerySet
 
 from .choices import (
     Channel, DeadlineUnit, EventState, FieldType, PhotoRule, PublicDisplay, Satisfaction, Source, Urgency,

@@ -21,7 +21,7 @@ ROW_FIELDS = ("id", "number", "urgency", "state", "sent_back_count", "due_at", "
 
 
 def _open_supervision():
-    from pingan.core.models import Supervision
+    from pingan.cases.models import Supervision
 
     return Supervision.objects.filter(case_type="events.event", case_id=OuterRef("pk"), status=Supervision.Status.OPEN)
 
@@ -75,7 +75,7 @@ def page_by_ids(page_qs, qs) -> list:
 def queue_counts(user: Any) -> dict[str, int] | None:
     """The three tab counts, each its own COUNT so each uses its index ((assigned_department, state),
     (state, due_at)); one aggregate with FILTERs would scan every event the user may see."""
-    from pingan.core.models import Supervision
+    from pingan.cases.models import Supervision
 
     if not user.may_see_data_kind("case"):
         return None

@@ -18,8 +18,8 @@ from pingan.core.scoping import ancestor_paths
 from pingan.core import audit
 from pingan.core.personal import mask_phone
 from pingan.core.services import model_create, model_update, validation_message
-from pingan.core.workflow import engine
-from pingan.core.workflow.numbers import next_case_number
+from pingan.cases import engine
+from pingan.cases.numbers import next_case_number
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
 
@@ -578,7 +578,7 @@ def event_extension_decide(*, actor: Any, event: Event, extension, approve: bool
 @transaction.atomic
 def event_evaluate(*, actor: Any, event: Event, satisfaction: str, note: str = "") -> Event:
     """评价 of a closed event: by the grid worker who reported it, or the centre after calling the citizen back."""
-    from pingan.core.models import TransitionLog
+    from pingan.cases.models import TransitionLog
 
     from .choices import Satisfaction
     from .workflow import may_evaluate

@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pingan.accounts.models import Department
-from pingan.core.models import Extension, Supervision, WorkflowAttachment
+from pingan.cases.models import Extension, Supervision, WorkflowAttachment
 from pingan.core.scoping import get_visible_or_404, scoped
 from pingan.core.services import validation_message
 from pingan.core.views import PAGE_SIZE, paginate, require_capability
-from pingan.core.workflow import engine
+from pingan.cases import engine
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from pingan.accounts.choices import Role
-from pingan.core.workflow.definitions import CaseKind, DeadlineRule, State, Transition, register
+from pingan.cases.definitions import CaseKind, DeadlineRule, State, Transition, register
 
 from .choices import EventState
 

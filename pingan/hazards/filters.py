@@ -5,7 +5,7 @@ import django_filters
 from django.db.models import Q
 
 from pingan.core.filters import FilterSet
-from pingan.core.workflow.models import today
+from pingan.cases.models import today
 
 from .choices import HazardStatus, HazardType, RiskLevel
 from .models import Hazard

@@ -5,7 +5,7 @@ import unicodedata
 
 from django import forms
 
-from pingan.core.workflow.files import MAX_FILES
+from pingan.cases.files import MAX_FILES
 
 from .choices import HazardType, RiskLevel
 

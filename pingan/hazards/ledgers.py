@@ -16,7 +16,7 @@ from pingan.core.ledgers import (
     ChoiceColumn, DateColumn, LedgerSpec, LinkedNameColumn, PlaceColumn, TextColumn, bulk_insert, register,
 )
 from pingan.core.ledgers.spec import build_instances
-from pingan.core.models_workflow import TransitionLog
+from pingan.cases.models import TransitionLog
 from pingan.core.services import model_update
 
 from .choices import HazardStatus, HazardType, RiskLevel

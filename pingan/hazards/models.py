@@ -7,7 +7,7 @@ from django.db import models
 
 from pingan.core.models import ScopedModel
 from pingan.core.personal import PhoneField
-from pingan.core.workflow.models import WorkflowCase, WorkflowQuerySet
+from pingan.cases.models import WorkflowCase, WorkflowQuerySet
 
 from .choices import HazardStatus, HazardType, RiskLevel
 from .workflow import HAZARD_KIND  # noqa: F401  (registers the case kind with the engine)

@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from pingan.accounts.models import Department, User
 from pingan.core.calendar import add_working_days
-from pingan.core.models import TransitionLog
+from pingan.cases.models import TransitionLog
 from pingan.core.registry import seeder
 from pingan.core.seed import SeedContext
 from pingan.core.services import model_update
-from pingan.core.workflow import engine
+from pingan.cases import engine
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
 

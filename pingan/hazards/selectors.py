@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from pingan.accounts.models import Department
-from pingan.core.models import Extension, Supervision
+from pingan.cases.models import Extension, Supervision
 from pingan.geo.models import Node
 
 from .models import Hazard

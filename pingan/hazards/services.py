@@ -12,8 +12,8 @@ from pingan.accounts.models import Department
 from pingan.core import audit
 from pingan.core.services import model_create
 from pingan.core.uploads import clean_images
-from pingan.core.workflow import engine
-from pingan.core.workflow.numbers import next_case_number
+from pingan.cases import engine
+from pingan.cases.numbers import next_case_number
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from pingan.core.models import TransitionLog, WorkflowAttachment
+from pingan.cases.models import TransitionLog, WorkflowAttachment
 from pingan.core.testing import leak_factory, marked, new_marker
 
 from .choices import HazardType, RiskLevel

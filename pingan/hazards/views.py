@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pingan.core.models import Extension, Supervision
+from pingan.cases.models import Extension, Supervision
 from pingan.core.scoping import get_visible_or_404, scoped
 from pingan.core.views import paginate, require_capability
-from pingan.core.workflow import engine
+from pingan.cases import engine
 
 from . import selectors, services
 from .filters import HazardFilter

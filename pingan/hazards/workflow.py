@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from pingan.accounts.choices import Role
-from pingan.core.workflow.definitions import CaseKind, DeadlineRule, State, Transition, register
+from pingan.cases.definitions import CaseKind, DeadlineRule, State, Transition, register
 
 from .choices import ACCEPTANCE_WORKING_DAYS, DEFAULT_RECTIFY_WORKING_DAYS, HazardStatus, RiskLevel
 

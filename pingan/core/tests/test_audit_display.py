@@ -10,7 +10,7 @@ from pingan.accounts import services as account_services
 from pingan.core import audit
 from pingan.core.audit_display import ChangeRow, action_label, change_rows, channel_label, object_type_label
 from pingan.core.models import AuditEntry
-from pingan.core.workflow.definitions import kinds
+from pingan.cases.definitions import kinds
 from pingan.geo.services import node_set_pilot
 
 ROOT = Path(__file__).resolve().parents[2]  # pingan/

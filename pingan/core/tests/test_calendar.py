@@ -75,12 +75,12 @@ def test_the_calendar_is_cached_per_year(holidays, django_assert_max_num_queries
 def test_the_district_admin_adds_a_holiday_and_it_changes_deadlines_at_once(world, holidays, client):
     assert is_workday(D(2026, 3, 10))
     client.force_login(world.users["district_admin"])
-    response = client.post(reverse("core:calendar"), {"date": "２０２６／３／１０", "is_workday": "0", "name": "本区防汛停工"})
+    response = client.post(reverse("cases:calendar"), {"date": "２０２６／３／１０", "is_workday": "0", "name": "本区防汛停工"})
     assert response.status_code == 302
     assert not is_workday(D(2026, 3, 10))
     entry = AuditEntry.objects.get(action="calendar_day.create")
     assert entry.changes["after"]["name"] == "本区防汛停工" and entry.actor == world.users["district_admin"]
-    assert client.post(reverse("core:calendar_delete"), {"date": "2026-03-10"}).status_code == 302
+    assert client.post(reverse("cases:calendar_delete"), {"date": "2026-03-10"}).status_code == 302
     assert is_workday(D(2026, 3, 10))
     assert AuditEntry.objects.filter(action="calendar_day.delete").exists()
 
@@ -95,7 +95,7 @@ def test_the_district_admin_adds_a_holiday_and_it_changes_deadlines_at_once(worl
 def test_the_calendar_page_rejects_bad_input(world, holidays, client, data, message):
     client.force_login(world.users["district_admin"])
     before = CalendarDay.objects.count()
-    response = client.post(reverse("core:calendar"), data)
+    response = client.post(reverse("cases:calendar"), data)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert CalendarDay.objects.count() == before
@@ -103,8 +103,8 @@ def test_the_calendar_page_rejects_bad_input(world, holidays, client, data, mess
 
 def test_only_the_district_admin_edits_the_calendar(world, holidays, client):
     client.force_login(world.officer("a"))
-    assert client.get(reverse("core:calendar")).status_code == 200
-    assert client.post(reverse("core:calendar"), {"date": "2026-03-10", "is_workday": "0", "name": "x"}).status_code == 403
-    assert client.post(reverse("core:calendar_delete"), {"date": "2025-10-08"}).status_code == 403
+    assert client.get(reverse("cases:calendar")).status_code == 200
+    assert client.post(reverse("cases:calendar"), {"date": "2026-03-10", "is_workday": "0", "name": "x"}).status_code == 403
+    assert client.post(reverse("cases:calendar_delete"), {"date": "2025-10-08"}).status_code == 403
     assert CalendarDay.objects.filter(date=D(2025, 10, 8)).exists()
     assert not CalendarDay.objects.filter(date=D(2026, 3, 10)).exists()

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[3]
 # database set up yet: the old hook reloaded reference data into the development database at its teardown.
 TESTS = '''
 import pytest
-from pingan.core.models_workflow import CalendarDay
+from pingan.core.models import CalendarDay
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,7 @@
 """Reference data loaded by migrations survives a transactional test's flush (conftest.py reloads it)."""
 import pytest
 
-from pingan.core.models_workflow import CalendarDay
+from pingan.core.models import CalendarDay
 from pingan.people.models import VisitRule
 
 

@@ -58,7 +58,7 @@ MODEL_KINDS: dict[str, tuple[str, str, str]] = {
     "events.open311key": ("reference", "config", "open"),
     "events.event": ("case", "", "no"),
     "hazards.hazard": ("case", "", "no"),
-    "core.workflowattachment": ("case", "", "no"),
+    "cases.workflowattachment": ("case", "", "no"),
     "people.person": ("person", "", "no"),
     "people.household": ("person", "", "no"),
     "people.rentalhouse": ("person", "", "no"),
@@ -96,7 +96,7 @@ NO_POSITIVE: dict[str, str] = {}
 # Query strings some routes need to serve a record (a photo of an event names the attachment).
 def _route_query(name, rec) -> dict:
     if name == "events:photo":
-        from pingan.core.models import WorkflowAttachment
+        from pingan.cases.models import WorkflowAttachment
 
         photo = WorkflowAttachment.objects.filter(case_type="events.event", case_id=rec.obj.pk).first()
         return {"id": photo.pk} if photo else {}
@@ -196,7 +196,7 @@ def make_record(obj, variant: str, side: str) -> Record:
     if kind == "person" and enrollment is not None and enrollment.kind in HEALTH_KINDS:
         kind = "health"
     department = {"events.event": "assigned_department_id", "hazards.hazard": "responsible_department_id",
-                  "core.workflowattachment": "department_id"}.get(label)
+                  "cases.workflowattachment": "department_id"}.get(label)
     return Record(obj=obj, variant=variant, side=side, marker=marker, markers=getattr(obj, "leak_markers", (marker,)),
                   label=label, kind=kind, sub=sub, below=below,
                   path=_path_of(obj), department_id=getattr(obj, department) if department else None,

@@ -105,7 +105,7 @@ def _media(settings, tmp_path):
 
 @pytest.mark.django_db
 def test_an_event_photo_png_named_jpg_is_stored_as_png_without_gps(world, _media):
-    from pingan.core.models import WorkflowAttachment
+    from pingan.cases.models import WorkflowAttachment
     from pingan.events import services
     from pingan.events.testing import make_categories
 
@@ -121,7 +121,7 @@ def test_an_event_photo_png_named_jpg_is_stored_as_png_without_gps(world, _media
 def test_a_hazard_photo_png_named_jpg_is_stored_as_png_and_a_text_file_is_refused(world, _media):
     import datetime as dt
 
-    from pingan.core.models import WorkflowAttachment
+    from pingan.cases.models import WorkflowAttachment
     from pingan.hazards.models import Hazard
     from pingan.hazards.services import hazard_register
 

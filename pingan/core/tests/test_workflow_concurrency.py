@@ -55,7 +55,7 @@ def test_two_people_completing_the_same_hazard_one_wins_the_other_is_told():
     assert "当前状态为“待验收”" in error.messages[0] and "可能已被他人处理" in error.messages[0]
     hazard.refresh_from_db()
     assert hazard.state == "awaiting_acceptance"
-    from pingan.core.models import TransitionLog
+    from pingan.cases.models import TransitionLog
 
     assert TransitionLog.objects.for_case(hazard).filter(action="complete").count() == 1
 

@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from pingan.core.calendar import add_working_days
 from pingan.core.calendar.loader import load_holidays
-from pingan.core.models import AuditEntry, Extension, Supervision, TransitionLog, WorkflowRule
-from pingan.core.workflow import engine
-from pingan.core.workflow.definitions import CaseKind, State, Transition
-from pingan.core.workflow.numbers import next_case_number
+from pingan.core.models import AuditEntry
+from pingan.cases.models import Extension, Supervision, TransitionLog, WorkflowRule
+from pingan.cases import engine
+from pingan.cases.definitions import CaseKind, State, Transition
+from pingan.cases.numbers import next_case_number
 from pingan.hazards import services
 from pingan.hazards.models import Hazard
 from pingan.hazards.testing import make_hazard

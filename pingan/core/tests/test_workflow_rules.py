@@ -5,14 +5,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from pingan.core.models import AuditEntry, WorkflowRule
-from pingan.core.workflow.rules import workflow_rule_set
+from pingan.core.models import AuditEntry
+
+from pingan.cases.models import WorkflowRule
+from pingan.cases.rules import workflow_rule_set
 from pingan.hazards import services
 from pingan.hazards.testing import make_hazard
 
 
 def test_no_step_needs_a_photo_until_the_district_says_so(world, login):
-    page = login(world.users["district_admin"]).get(reverse("core:workflow_rules"))
+    page = login(world.users["district_admin"]).get(reverse("cases:rules"))
     assert page.status_code == 200
     assert "整治完成" in page.content.decode()
     assert all(not step["photo_required"] for group in page.context["groups"] for step in group["steps"])
@@ -20,7 +22,7 @@ def test_no_step_needs_a_photo_until_the_district_says_so(world, login):
 
 def test_the_district_requires_a_photo_for_one_step_and_the_engine_enforces_it(world, login):
     client = login(world.users["district_admin"])
-    response = client.post(reverse("core:workflow_rules"), {"photo": ["hazards.hazard:complete"]})
+    response = client.post(reverse("cases:rules"), {"photo": ["hazards.hazard:complete"]})
     assert response.status_code == 302
     assert WorkflowRule.objects.get(case_type="hazards.hazard", action="complete").photo_required
     entry = AuditEntry.objects.get(action="workflow_rule.set")
@@ -31,7 +33,7 @@ def test_the_district_requires_a_photo_for_one_step_and_the_engine_enforces_it(w
                                 measures="清理完毕")
     assert "照片" in str(caught.value)
     # Saving the same choices again changes and audits nothing.
-    client.post(reverse("core:workflow_rules"), {"photo": ["hazards.hazard:complete"]})
+    client.post(reverse("cases:rules"), {"photo": ["hazards.hazard:complete"]})
     assert AuditEntry.objects.filter(action="workflow_rule.set").count() == 1
 
 
@@ -44,6 +46,6 @@ def test_an_unknown_step_is_refused(world):
 
 @pytest.mark.parametrize("persona", ["center_staff", "township_a", "grid_a", "security_admin"])
 def test_only_the_district_admin_sets_rules(world, login, persona):
-    response = login(world.users[persona]).post(reverse("core:workflow_rules"), {"photo": ["hazards.hazard:complete"]})
+    response = login(world.users[persona]).post(reverse("cases:rules"), {"photo": ["hazards.hazard:complete"]})
     assert response.status_code == 403
     assert not WorkflowRule.objects.exists()

@@ -4,7 +4,9 @@ import json
 import pytest
 from rest_framework.authtoken.models import Token
 
-from pingan.core.models import AuditEntry, CaseCounter, TransitionLog
+from pingan.core.models import AuditEntry
+
+from pingan.cases.models import CaseCounter, TransitionLog
 from pingan.events.models import OPEN_STATES, Event
 from pingan.events.workflow import EVENT_KIND
 

@@ -7,7 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from pingan.core.models import AuditEntry, TransitionLog, WorkflowAttachment
+from pingan.core.models import AuditEntry
+
+from pingan.cases.models import TransitionLog, WorkflowAttachment
 from pingan.events.choices import EventState
 from pingan.events.models import DispatchRule, Event
 from pingan.events.testing import jpeg_bytes

@@ -2,7 +2,7 @@
 hazards is refused on the page and the API, nothing is written, and the page offers no 督办 form."""
 import pytest
 
-from pingan.core.models import Supervision
+from pingan.cases.models import Supervision
 from pingan.events import services
 from pingan.hazards.testing import make_hazard
 

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from pingan.core import ledgers
-from pingan.core.models import AuditEntry, TransitionLog
+from pingan.core.models import AuditEntry
+from pingan.cases.models import TransitionLog
 from pingan.events import services
 from pingan.events.choices import Source
 from pingan.events.ledgers import EXPORT_ONLY_MESSAGE

@@ -5,7 +5,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pingan.core.models import AuditEntry, TransitionLog, WorkflowAttachment
+from pingan.core.models import AuditEntry
+
+from pingan.cases.models import TransitionLog, WorkflowAttachment
 from pingan.events import services
 from pingan.events.choices import EventState, Source
 from pingan.events.models import Event

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from pingan.analytics.indicators import Query
-from pingan.core.models import AuditEntry, CaseCounter, Supervision, TransitionLog
+from pingan.core.models import AuditEntry
+from pingan.cases.models import CaseCounter, Supervision, TransitionLog
 from pingan.core.seed import SeedContext
 from pingan.events.choices import EventState as S
 from pingan.events.models import Category, DispatchRule, Event

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from pingan.accounts.models import Department
-from pingan.core.models import TransitionLog
+from pingan.cases.models import TransitionLog
 from pingan.geo.models import Node
 
 from ..choices import HazardType, RiskLevel

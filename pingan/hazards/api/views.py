@@ -4,7 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pingan.core.api import ScopedReadOnlyViewSet
-from pingan.core.workflow import engine
+from pingan.cases import engine
 
 from .. import services
 from ..filters import HazardFilter

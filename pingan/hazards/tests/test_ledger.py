@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from pingan.core import ledgers
 from pingan.core.models import AuditEntry
-from pingan.core.models_workflow import TransitionLog
+from pingan.cases.models import TransitionLog
 from pingan.hazards.choices import HazardStatus
 from pingan.hazards.models import Hazard
 

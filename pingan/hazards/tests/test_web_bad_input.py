@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from pingan.core.models import TransitionLog, WorkflowAttachment
+from pingan.cases.models import TransitionLog, WorkflowAttachment
 from pingan.hazards.models import Hazard
 from pingan.hazards.testing import make_hazard
 

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pingan.core.calendar import add_working_days
-from pingan.core.models import AuditEntry, TransitionLog, WorkflowAttachment
+from pingan.core.models import AuditEntry
+from pingan.cases.models import TransitionLog, WorkflowAttachment
 from pingan.hazards.models import Hazard
 from pingan.hazards.testing import make_hazard
 
@@ -94,7 +95,7 @@ def test_a_supervision_reaches_the_responsible_departments_queue_and_is_answered
 
 
 def hazard_supervision(hazard):
-    from pingan.core.models import Supervision
+    from pingan.cases.models import Supervision
 
     return Supervision.objects.for_case(hazard).get()
 
@@ -105,7 +106,7 @@ def test_an_extension_approved_by_the_township_moves_the_deadline(world, client)
     client.force_login(world.users["handler_a"])
     assert client.post(reverse("hazards:extension_request", args=[hazard.pk]),
                        {"new_deadline": new.isoformat(), "reason": "需协调供电公司停电作业"}).status_code == 302
-    from pingan.core.models import Extension
+    from pingan.cases.models import Extension
 
     extension = Extension.objects.get()
     client.force_login(world.officer("a"))

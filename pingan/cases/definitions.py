@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from pingan.core import registry
+
 
 @dataclass(frozen=True)
 class State:
@@ -140,8 +142,12 @@ _KINDS: dict[str, CaseKind] = {}
 
 
 def register(kind: CaseKind) -> CaseKind:
-    """Register a case kind (called at import of the app's workflow module)."""
+    """Register a case kind (called at import of the app's workflow module); the audit log learns the
+    Chinese name of each of its steps."""
     _KINDS[kind.label] = kind
+    model_name = kind.label.split(".")[-1]
+    for t in kind.transitions:
+        registry.action_label(f"{model_name}.{t.name}", t.label)
     return kind
 
 

@@ -27,6 +27,7 @@ from pingan.core.calendar import add_days, add_working_days
 
 from .definitions import CaseKind, Transition, get_kind
 from .files import validate_images
+from .models import CaseCounter, Extension, Supervision, TransitionLog, WorkflowAttachment, WorkflowRule  # noqa: F401
 
 
 def _today() -> dt.date:
@@ -82,8 +83,6 @@ def may_supervise(user: Any, case: models.Model) -> bool:
 
 def photo_required(kind: CaseKind, t: Transition) -> bool:
     """The kind's declaration, unless the district configured a rule for this step (WorkflowRule)."""
-    from pingan.core.models import WorkflowRule
-
     rule = WorkflowRule.objects.filter(case_type=kind.label, action=t.name).values_list("photo_required", flat=True).first()
     return t.photo if rule is None else rule
 
@@ -120,8 +119,6 @@ def case_initialize(case: models.Model, *, on: dt.date | None = None) -> None:
 
 
 def _save_photos(log, case, photos: Iterable[tuple[Any, str]]) -> list[str]:
-    from pingan.core.models import WorkflowAttachment
-
     names = []
     for upload, content_type in photos:
         attachment = WorkflowAttachment(log=log, case_type=log.case_type, case_id=log.case_id,
@@ -136,8 +133,6 @@ def _save_photos(log, case, photos: Iterable[tuple[Any, str]]) -> list[str]:
 
 def _log(*, actor, case, kind: str, action: str = "", action_label: str = "", from_state: str = "",
          to_state: str = "", note: str = "", data: dict | None = None, photos=()):
-    from pingan.core.models import TransitionLog
-
     log = TransitionLog.objects.create(
         case_type=case._meta.label_lower, case_id=case.pk, jurisdiction_id=case.jurisdiction_id,
         department_id=_department_id(case), kind=kind, action=action, action_label=action_label,
@@ -153,8 +148,6 @@ def _log(*, actor, case, kind: str, action: str = "", action_label: str = "", fr
 
 def case_log_created(*, actor: Any, case: models.Model, note: str = "", photos=(), kind: str = "create") -> Any:
     """The first log row of a case (登记, or 台账导入 with kind="import"); photos already validated."""
-    from pingan.core.models import TransitionLog
-
     return _log(actor=actor, case=case, kind=kind, action="create" if kind == "create" else kind,
                 action_label=TransitionLog.Kind(kind).label, to_state=case.state, note=note, photos=photos)
 
@@ -227,8 +220,6 @@ def transition(*, actor: Any, case: models.Model, action: str, data: dict | None
         locked.save()
         after = audit.snapshot(locked, list(before))
         changes = audit.diff(before, after)
-        from pingan.core.models import TransitionLog
-
         _log(actor=actor, case=locked, kind=TransitionLog.Kind.SEND_BACK if t.send_back else TransitionLog.Kind.TRANSITION,
              action=t.name, action_label=t.label, from_state=from_state, to_state=t.target, note=note,
              data={k: v for k, v in data.items()}, photos=checked_photos)
@@ -249,8 +240,6 @@ def _is_field(case: models.Model, name: str) -> bool:
 # --- 督办 --------------------------------------------------------------------------------------------
 def supervise(*, actor: Any, case: models.Model, note: str, due_on: dt.date | None = None):
     """督办: a supervision note with its own reply deadline, listed in the handling unit's queue."""
-    from pingan.core.models import Supervision, TransitionLog
-
     kind = get_kind(case)
     if not (kind.supervise_capability and actor.can(kind.supervise_capability)):
         _deny(actor, case, "supervise", "您的角色不能督办。")
@@ -285,8 +274,6 @@ def supervise(*, actor: Any, case: models.Model, note: str, due_on: dt.date | No
 
 def supervision_reply(*, actor: Any, supervision, case: models.Model, reply: str):
     """The handling unit answers a 督办; the supervision is then closed."""
-    from pingan.core.models import Supervision, TransitionLog
-
     if supervision.case_type != case._meta.label_lower or supervision.case_id != case.pk:
         raise ValidationError("督办记录与案件不符。")
     if not may_handle(actor, case):
@@ -311,8 +298,6 @@ def supervision_reply(*, actor: Any, supervision, case: models.Model, reply: str
 
 # --- 延期 --------------------------------------------------------------------------------------------
 def extension_request(*, actor: Any, case: models.Model, new_deadline: Any, reason: str):
-    from pingan.core.models import Extension, TransitionLog
-
     kind = get_kind(case)
     if not may_handle(actor, case):
         if case.state not in kind.open_states:
@@ -373,8 +358,6 @@ def may_approve_extension(user: Any, extension, case: models.Model) -> bool:
 
 def extension_decide(*, actor: Any, extension, case: models.Model, approve: bool, note: str = ""):
     """Approve (the deadline moves) or refuse a pending extension request."""
-    from pingan.core.models import Extension, TransitionLog
-
     kind = get_kind(case)
     if extension.case_type != case._meta.label_lower or extension.case_id != case.pk:
         raise ValidationError("延期申请与案件不符。")
@@ -414,18 +397,12 @@ def extension_decide(*, actor: Any, extension, case: models.Model, approve: bool
 
 # --- reading the story -------------------------------------------------------------------------------
 def case_log(case: models.Model):
-    from pingan.core.models import TransitionLog
-
     return TransitionLog.objects.for_case(case).select_related("actor").prefetch_related("attachments")
 
 
 def case_supervisions(case: models.Model):
-    from pingan.core.models import Supervision
-
     return Supervision.objects.for_case(case)
 
 
 def case_extensions(case: models.Model):
-    from pingan.core.models import Extension
-
     return Extension.objects.for_case(case).select_related("requested_by")

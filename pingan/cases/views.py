@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 
-from pingan.core.models import WorkflowAttachment
+from .models import WorkflowAttachment
 from pingan.core.scoping import get_visible_or_404, scoped
 
 

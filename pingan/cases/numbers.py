@@ -14,6 +14,7 @@ import sqlite3
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from .models import CaseCounter
 
 
 def _upsert_supported(connection) -> bool:
@@ -23,8 +24,6 @@ def _upsert_supported(connection) -> bool:
 
 
 def next_case_number(prefix: str, township_code: str, day: dt.date) -> str:
-    from pingan.core.models import CaseCounter
-
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("next_case_number 必须在创建案件的事务内调用。")

@@ -13,10 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pingan.core import audit
+from pingan.core.models import CalendarDay
 from pingan.core.services import validation_message
 from pingan.core.views import require_capability
 
-from . import data, services, working_days_between
+from pingan.core.calendar import data, services, working_days_between
 
 
 class DayForm(forms.Form):
@@ -47,7 +49,6 @@ def _year(request) -> int:
 @login_required
 @require_http_methods(["GET", "POST"])
 def calendar_page(request):
-    from pingan.core.models import CalendarDay
 
     year = _year(request)
     can_edit = request.user.can("calendar.edit")
@@ -55,9 +56,7 @@ def calendar_page(request):
     status = 200
     if request.method == "POST":
         if not can_edit:
-            from pingan.accounts.services import permission_denied_recorded
-
-            permission_denied_recorded(user=request.user, path=request.path)
+            audit.denied(user=request.user, path=request.path)
             raise PermissionDenied("只有区综治中心管理员可以修改节假日日历。")
         if form.is_valid():
             try:
@@ -70,7 +69,7 @@ def calendar_page(request):
         status = 400
     days = CalendarDay.objects.filter(date__year=year).order_by("date")
     first, last = dt.date(year - 1, 12, 31), dt.date(year, 12, 31)
-    return render(request, "core/calendar.html", {
+    return render(request, "cases/calendar.html", {
         "year": year, "days": days, "form": form, "can_edit": can_edit,
         "workdays": working_days_between(first, last), "years": range(data.FIRST_YEAR, data.LAST_YEAR + 2),
         "official": year in data.NOTICES, "source": data.NOTICES.get(year, ("", []))[0],
@@ -91,4 +90,4 @@ def calendar_delete(request):
         messages.error(request, validation_message(exc))
         return render(request, "400.html", status=400)
     messages.success(request, f"已删除 {day:%Y-%m-%d} 的设置，该日按星期几恢复上班或休息。")
-    return redirect(f"{reverse('core:calendar')}?year={day.year}")
+    return redirect(f"{reverse('cases:calendar')}?year={day.year}")

@@ -14,13 +14,12 @@ from pingan.core import audit
 from pingan.core.views import require_capability
 
 from .definitions import get_kind, kinds
+from .models import WorkflowRule
 
 
 @transaction.atomic
 def workflow_rule_set(*, actor: Any, case_type: str, action: str, photo_required: bool) -> bool:
     """Set whether a step needs a photo. Returns True when something changed (then it is audited)."""
-    from pingan.core.models import WorkflowRule
-
     if actor is not None and not actor.can("workflow.rules"):
         raise PermissionDenied("只有区综治中心管理员可以设置流程规则。")
     try:
@@ -44,8 +43,6 @@ def workflow_rule_set(*, actor: Any, case_type: str, action: str, photo_required
 
 
 def _steps():
-    from pingan.core.models import WorkflowRule
-
     configured = {(r.case_type, r.action): r.photo_required for r in WorkflowRule.objects.all()}
     for kind in sorted(kinds(), key=lambda k: k.verbose_name):
         rows = []
@@ -69,7 +66,7 @@ def rules_page(request):
                                                  action=step["action"], photo_required=step["field"] in chosen)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
-            return redirect("core:workflow_rules")
+            return redirect("cases:rules")
         messages.success(request, f"已保存，{changed} 个步骤的设置有变化。" if changed else "设置没有变化。")
-        return redirect("core:workflow_rules")
-    return render(request, "core/workflow_rules.html", {"groups": list(_steps())})
+        return redirect("cases:rules")
+    return render(request, "cases/rules.html", {"groups": list(_steps())})

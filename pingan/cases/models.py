@@ -1,4 +1,4 @@
-"""Core models of the workflow engine, the working-day calendar and case numbers.
+"""The case layer's models: the abstract case every kind extends, and the rows one table serves for every kind.
 
 One transition log, one supervision table, one extension table and one attachment table serve every case
 kind (events, disputes, petitions, hazards): a row names its case by (case_type, case_id), where case_type
@@ -7,36 +7,63 @@ it is scoped by `visible_to(user)` on its own (queues, attachment downloads).
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.db.models import BooleanField, Case, Q, Value, When
+from django.utils import timezone
 
-from .scoping import ScopedQuerySet
-
-__all__ = ["CalendarDay", "CaseCounter", "CaseRow", "TransitionLog", "WorkflowAttachment", "Supervision", "Extension",
-           "WorkflowRule", "attachment_path"]
+from pingan.core.scoping import ScopedQuerySet
 
 
-class CalendarDay(models.Model):
-    """A day that is not what its weekday says: a public holiday on a weekday (is_workday False) or an
-    adjusted working weekend, 调休 (is_workday True). Days without a row follow the week (Mon–Fri work)."""
 
-    date = models.DateField("日期", unique=True)
-    is_workday = models.BooleanField("是否工作日")
-    name = models.CharField("名称", max_length=40, help_text="如 春节、国庆节调休上班")
-    source = models.CharField("依据", max_length=120, blank=True, help_text="如 国办发明电〔2024〕12号")
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+class WorkflowQuerySet(ScopedQuerySet):
+    """Queries every case kind shares. A model using it declares `workflow_kind = "<app>.<model>"`."""
+
+    def _kind(self):
+        from .definitions import get_kind
+
+        return get_kind(self.model._meta.label_lower)
+
+    def open(self):
+        return self.filter(state__in=self._kind().open_states)
+
+    def closed(self):
+        return self.filter(state__in=self._kind().closed_states)
+
+    def overdue_q(self, on: dt.date | None = None) -> Q:
+        return Q(state__in=self._kind().open_states, deadline__lt=on or today())
+
+    def overdue(self, on: dt.date | None = None):
+        """Open cases whose current deadline passed before `on` (default today): no cron, no flag column."""
+        return self.filter(self.overdue_q(on))
+
+    def not_overdue(self, on: dt.date | None = None):
+        return self.exclude(self.overdue_q(on))
+
+    def with_overdue(self, on: dt.date | None = None):
+        """Annotate `is_overdue` (for lists and the API) in SQL."""
+        return self.annotate(is_overdue=Case(When(self.overdue_q(on), then=Value(True)), default=Value(False),
+                                             output_field=BooleanField()))
+
+
+class WorkflowCase(models.Model):
+    """Fields the engine keeps on every case: the state, when it was entered, the current deadline, how
+    often it was sent back (返工), when it closed. Concrete models add `number` and their own fields."""
+
+    state = models.CharField("状态", max_length=30, db_index=True)
+    state_changed_at = models.DateTimeField("进入当前状态时间", default=timezone.now)
+    deadline = models.DateField("当前期限", null=True, blank=True, db_index=True)
+    sent_back_count = models.PositiveSmallIntegerField("退回次数", default=0)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
 
     class Meta:
-        ordering = ["date"]
-        verbose_name = "节假日与调休"
-        verbose_name_plural = "节假日与调休"
-
-    def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.name}（{'上班' if self.is_workday else '放假'}）"
-
-    @property
-    def audit_scope_path(self) -> str:
-        return ""
+        abstract = True
 
 
 class CaseCounter(models.Model):
