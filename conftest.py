@@ -8,7 +8,7 @@ import pytest  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
-from pingan.core.testing import build_world  # noqa: E402
+from pingan.accounts.testing import build_world  # noqa: E402
 
 pytest_plugins = ["pytester"]  # test_conftest.py runs this conftest in a scratch project
 

@@ -45,7 +45,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from pingan.accounts.models import User  # noqa: E402
-from pingan.core.ledgers import bulk_insert  # noqa: E402
+from pingan.ledgers import bulk_insert  # noqa: E402
 from pingan.cases.models import TransitionLog
 from pingan.events.choices import EventState, Source  # noqa: E402
 from pingan.events.models import Category, Event  # noqa: E402

@@ -31,7 +31,7 @@ from django.db import connection  # noqa: E402
 
 from pingan.accounts.models import User  # noqa: E402
 from pingan.analytics import indicators  # noqa: E402
-from pingan.core import ledgers  # noqa: E402
+from pingan import ledgers  # noqa: E402
 from pingan.core.context import command_context  # noqa: E402
 from pingan.cases.models import TransitionLog
 from pingan.geo.models import Node  # noqa: E402

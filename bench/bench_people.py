@@ -31,7 +31,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from pingan.accounts.models import User  # noqa: E402
-from pingan.core import ledgers, personal  # noqa: E402
+from pingan import ledgers
+from pingan.core import personal  # noqa: E402
 from pingan.core.context import command_context  # noqa: E402
 from pingan.geo.models import Node  # noqa: E402
 from pingan.people import services  # noqa: E402

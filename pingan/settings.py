@@ -184,6 +184,7 @@ INSTALLED_APPS = [
     "pingan.geo",
     "pingan.accounts",
     "pingan.cases",
+    "pingan.ledgers",
     "pingan.hazards",
     "pingan.events",
     "pingan.people",

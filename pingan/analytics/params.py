@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from pingan.core.ledgers.cleaning import CellError, parse_date
+from pingan.ledgers.cleaning import CellError, parse_date
 
 
 class BadRequest(ValueError):

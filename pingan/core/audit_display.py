@@ -283,22 +283,13 @@ def channel_label(channel: str) -> str:
     return CHANNELS.get(channel, "其他渠道")
 
 
-def _ledger_label(kind: str) -> str:
-    from . import ledgers
-
-    try:
-        ledgers.autodiscover()
-        return f"{ledgers.get(kind).label}台账"
-    except ledgers.UnknownLedger:  # a removed ledger kind still reads as a ledger
-        return "台账"
-
-
 def object_type_label(object_type: str) -> str:
     """What kind of object an entry is about: the model's verbose name, 某某台账 for ledgers."""
     if not object_type:
         return ""
-    if object_type.startswith("ledger."):
-        return _ledger_label(object_type[7:])
+    for prefix, labeler in registry.object_type_labelers().items():  # ledgers (registered by their app)
+        if object_type.startswith(prefix):
+            return labeler(object_type[len(prefix):])
     model = model_for(object_type)
     if model is not None and not _has_ascii(str(model._meta.verbose_name)):
         return str(model._meta.verbose_name)

@@ -82,3 +82,16 @@ def action_label(code: str, label: str) -> None:
 
 def action_labels() -> dict[str, str]:
     return _ACTION_LABELS
+
+
+_OBJECT_TYPE_LABELERS: dict[str, Callable[[str], str]] = {}
+
+
+def object_type_labeler(prefix: str, func: Callable[[str], str]) -> None:
+    """The audit log's name for entries whose object_type starts with `prefix` and names no model ("ledger."):
+    `func(rest) -> label`, registered by the app that owns those objects (the ledgers app: 某某台账)."""
+    _OBJECT_TYPE_LABELERS[prefix] = func
+
+
+def object_type_labelers() -> dict[str, Callable[[str], str]]:
+    return dict(_OBJECT_TYPE_LABELERS)

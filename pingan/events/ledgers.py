@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from pingan.core.ledgers import (
+from pingan.ledgers import (
     BooleanColumn, ChoiceColumn, DateColumn, LedgerSpec, PlaceColumn, TextColumn, register,
 )
 

@@ -22,7 +22,7 @@ from pingan.accounts.models import Department, User
 from pingan.core import audit
 from pingan.core.personal import mask_phone
 from pingan.core.calendar import add_working_days
-from pingan.core.ledgers import bulk_insert
+from pingan.ledgers import bulk_insert
 from pingan.core.models import AuditEntry
 from pingan.cases.models import CaseCounter, Supervision, TransitionLog
 from pingan.core.registry import seeder

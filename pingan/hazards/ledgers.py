@@ -12,10 +12,10 @@ from typing import Any
 from django.utils import timezone
 
 from pingan.accounts.models import Department
-from pingan.core.ledgers import (
+from pingan.ledgers import (
     ChoiceColumn, DateColumn, LedgerSpec, LinkedNameColumn, PlaceColumn, TextColumn, bulk_insert, register,
 )
-from pingan.core.ledgers.spec import build_instances
+from pingan.ledgers.spec import build_instances
 from pingan.cases.models import TransitionLog
 from pingan.core.services import model_update
 

@@ -1,26 +1,11 @@
-"""What each kind of job does, run by the worker with the owner's rights (`services.job_run`).
-
-- ledger_check: the upload's dry run (the preview): counts, the first problems, the errors workbook.
-- ledger_import: writes the checked upload (re-validated: the data may have changed since), then deletes
-  the upload, which holds personal data.
-- ledger_export: writes the ledger file (masked, or full values as approved) for the owner to download.
+"""What each kind of job does: a registry of handlers, one per `Job.Kind`, run by the worker with the owner's
+rights (`services.job_run`). The jobs app knows no kind's work: the app that owns a kind registers its
+handler from its AppConfig.ready() (the ledger checks, imports and exports: `pingan.ledgers.jobs`).
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
-
-from django.core.exceptions import PermissionDenied
-from django.utils import timezone
-
-from pingan.core import ledgers
-from pingan.core.ledgers.writers import write_errors
-
-from .models import Job
-from .services import Progress, job_dir, job_path, relative_path
-
-SHOWN_PROBLEMS = 200
 
 
 @dataclass
@@ -31,79 +16,16 @@ class Outcome:
     files: dict[str, str] = field(default_factory=dict)
 
 
-def _import_outcome(job: Job, result: Any, filename: str) -> Outcome:
-    data = {
-        "ok": result.ok, "written": result.written, "dry_run": result.dry_run, "file_error": result.file_error,
-        "total": result.total, "created": result.created, "updated": result.updated,
-        "unchanged": result.unchanged, "invalid": result.invalid, "problem_count": len(result.problems),
-        "problems": [{"row": p.row, "header": p.header, "value": p.value, "reason": p.reason}
-                     for p in result.problems[:SHOWN_PROBLEMS]],
-        "warnings": list(result.warnings), "summary": result.summary(),
-    }
-    files: dict[str, str] = {}
-    if result.problems and result.bad_rows:
-        reasons: dict[int, list[str]] = {}
-        for problem in result.problems:
-            reasons.setdefault(problem.row, []).append(f"{problem.header}：{problem.reason}")
-        target = job_dir(job) / "errors.xlsx"
-        write_errors(str(target), result.headers, result.bad_rows, reasons)
-        files = {"errors_file": relative_path(target),
-                 "errors_name": f"{os.path.splitext(filename)[0] or '台账'}.errors.xlsx"}
-    status = Job.Status.FAILED if result.file_error else Job.Status.SUCCEEDED
-    return Outcome(status, result.summary(), data, files)
+# kind -> handler(job, progress) -> Outcome
+HANDLERS: dict[str, Callable[[Any, Any], Outcome]] = {}
 
 
-def ledger_check(job: Job, progress: Progress) -> Outcome:
-    spec = ledgers.get(job.parameters["ledger"])
-    progress.stage = "检查"
-    result = ledgers.import_ledger(spec, str(job_path(job, job.input_file)), user=job.owner,
-                                   filename=job.input_name, dry_run=True, progress=progress)
-    return _import_outcome(job, result, job.input_name)
+def register(kind: str, handler: Callable[[Any, Any], Outcome]) -> None:
+    HANDLERS[str(kind)] = handler
 
 
-def ledger_import(job: Job, progress: Progress) -> Outcome:
-    spec = ledgers.get(job.parameters["ledger"])
-    source = Job.objects.filter(pk=job.parameters["source_job"], owner=job.owner, kind=Job.Kind.LEDGER_CHECK).first()
-    if source is None or not source.input_file or not job_path(source, source.input_file).exists():
-        raise PermissionDenied("待导入的文件已失效（已导入或已过期清理），请重新上传。")
-    progress.stage = "导入"
-    path = job_path(source, source.input_file)
-    result = ledgers.import_ledger(spec, str(path), user=job.owner, filename=source.input_name,
-                                   skip_invalid=bool(job.parameters.get("skip_invalid")), progress=progress)
-    if result.written:
-        path.unlink(missing_ok=True)
-        Job.objects.filter(pk=source.pk).update(input_file="")
-    return _import_outcome(job, result, source.input_name)
-
-
-def ledger_export(job: Job, progress: Progress) -> Outcome:
-    from pingan.geo.models import Node
-
-    params = job.parameters
-    spec = ledgers.get(params["ledger"])
-    fmt = params.get("format", "xlsx")
-    node = None
-    if params.get("jurisdiction"):
-        node = Node.objects.visible_to(job.owner).filter(code=params["jurisdiction"]).first()
-        if node is None:
-            raise PermissionDenied("区划代码不存在，或不在您的管辖范围内。")
-    full = bool(params.get("full"))
-    progress.stage = "导出"
-    target = job_dir(job) / f"export.{fmt}"
-    count = ledgers.export_ledger(spec, str(target), user=job.owner, node=node, fmt=fmt, full=full,
-                                  reason=params.get("reason", ""), approved_by=job.approver if full else None,
-                                  progress=progress)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    where = node.name if node else (job.owner.scope.name if job.owner.scope_id else "")
-    suffix = "_完整" if full else ""
-    masked = "身份号码和电话为完整值。" if full else ("身份号码和电话已脱敏。" if spec.personal_data else "")
-    return Outcome(Job.Status.SUCCEEDED, f"已导出{spec.label}台账 {count} 行。{masked}",
-                   {"rows": count, "format": fmt, "full": full, "ledger": spec.kind},
-                   {"result_file": relative_path(target), "result_name": f"{spec.label}台账_{where}_{stamp}{suffix}.{fmt}"})
-
-
-HANDLERS: dict[str, Callable[[Job, Progress], Outcome]] = {
-    Job.Kind.LEDGER_CHECK: ledger_check,
-    Job.Kind.LEDGER_IMPORT: ledger_import,
-    Job.Kind.LEDGER_EXPORT: ledger_export,
-}
+def handler_for(kind: str) -> Callable[[Any, Any], Outcome]:
+    try:
+        return HANDLERS[str(kind)]
+    except KeyError:
+        raise LookupError(f"no handler registered for job kind {kind!r}") from None

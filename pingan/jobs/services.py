@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from pingan.core import audit, context
 
+from .handlers import handler_for
 from .models import Job
 
 logger = logging.getLogger(__name__)
@@ -188,8 +189,6 @@ class Progress:
 def job_run(*, job_id: int) -> None:
     """The worker's side: run one queued job with its owner's rights, record the outcome. A job that is not
     queued (already run, waiting for approval, rejected) is left alone, so running it twice does nothing."""
-    from .handlers import HANDLERS
-
     claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
         status=Job.Status.RUNNING, started_at=timezone.now(), message="正在处理…")
     if not claimed:
@@ -202,7 +201,7 @@ def job_run(*, job_id: int) -> None:
         try:
             if not job.owner.is_active:
                 raise PermissionDenied("发起人的账号已停用，任务未执行。")
-            outcome = HANDLERS[job.kind](job, progress)
+            outcome = handler_for(job.kind)(job, progress)
         except (PermissionDenied, ValidationError) as exc:
             message = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             _finish(job, Job.Status.FAILED, message or "没有权限执行该任务。", {})

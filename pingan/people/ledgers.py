@@ -13,10 +13,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from pingan.core import personal
-from pingan.core.ledgers import (
+from pingan.ledgers import (
     CellError, ChoiceColumn, Column, DateColumn, LedgerSpec, PlaceColumn, TextColumn, register,
 )
-from pingan.core.ledgers.spec import build_instances, bulk_audit, bulk_insert
+from pingan.ledgers.spec import build_instances, bulk_audit, bulk_insert
 
 from . import choices as c
 from . import services

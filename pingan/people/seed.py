@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from pingan.core import personal
-from pingan.core.ledgers.spec import bulk_audit
+from pingan.ledgers.spec import bulk_audit
 from pingan.core.registry import seeder
 from pingan.core.seed import SeedContext
 from pingan.geo.choices import Level

@@ -124,7 +124,7 @@ def test_the_main_pages_run_under_the_policy_without_violations_or_errors(world,
     assert officer.page.locator("#hazard-map path.leaflet-interactive").count() == 1
     assert officer.page.evaluate("getComputedStyle(document.getElementById('hazard-map')).height") == "260px"
     officer.open(reverse("analytics:stats"), "stats")
-    officer.open(reverse("core:ledgers"), "ledgers")
+    officer.open(reverse("ledgers:index"), "ledgers")
     officer.open(reverse("accounts:profile"), "profile")
     officer.open(reverse("accounts:second_factor_setup"), "second-factor-setup")
     # A background job still queued: its page polls the status with jobs/progress.js.

@@ -33,7 +33,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from pingan.core.testing import LEAK_VARIANTS, UNSCOPED_ROUTES, add_role_net_personas
+from pingan.accounts.testing import add_role_net_personas
+from pingan.core.testing import LEAK_VARIANTS, UNSCOPED_ROUTES
 from pingan.core.tests.test_leaks import _discover_testing_modules, _kwarg_names, _model_and_kwargs, routes
 
 # ---------------------------------------------------------------------------------------------------------
@@ -657,7 +658,7 @@ def _export(net: Net, persona: str, kind: str, code: str):
     from pingan.jobs.models import Job
     from pingan.jobs.services import job_run
 
-    url = reverse("core:ledger_export")
+    url = reverse("ledgers:export")
     response, body = net.request(persona, "post", url, {"kind": kind, "format": "csv", "jurisdiction": code})
     location = response.get("Location", "") if response.status_code in (301, 302) else ""
     match = re.search(r"/jobs/(\d+)/", location)
@@ -712,7 +713,7 @@ def test_exports_and_stats_for_another_township_give_nothing_of_it(net):
     """Every ledger export, with and without ?jurisdiction= of township A, holds only rows the persona may
     see (township A's officer gets its own records: the positive control); stats of township A asked by
     township B, the auditor and the security admin show nothing of A."""
-    from pingan.core.ledgers import registry as ledgers
+    from pingan.ledgers import registry as ledgers
 
     world = net.world
     code_a = world.township("a").code
@@ -722,7 +723,7 @@ def test_exports_and_stats_for_another_township_give_nothing_of_it(net):
         for persona in ("township_a", "township_b", "mediator_a", "other_handler_a", "auditor", "security_admin"):
             for code in ("", code_a):
                 status, body = _export(net, persona, spec.kind, code)
-                where = f"core:ledger_export kind={spec.kind} jurisdiction={code or '（不填）'}"
+                where = f"ledgers:export kind={spec.kind} jurisdiction={code or '（不填）'}"
                 for leak in net.leaked(body, persona):
                     net.fail("导出泄露", where, persona, f"导出文件含 {leak.name} 的标记")
                 if persona == "township_a":

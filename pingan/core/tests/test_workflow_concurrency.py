@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import timezone
 
-from pingan.core.testing import build_world
+from pingan.accounts.testing import build_world
 from pingan.hazards import services
 from pingan.hazards.models import Hazard
 from pingan.hazards.testing import make_hazard

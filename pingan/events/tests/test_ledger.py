@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from pingan.core import ledgers
+from pingan import ledgers
 from pingan.core.models import AuditEntry
 from pingan.cases.models import TransitionLog
 from pingan.events import services
@@ -148,15 +148,15 @@ def test_importing_the_events_ledger_says_it_is_export_only_and_writes_nothing(w
 
 def test_the_web_offers_the_events_ledger_for_export_only(world, events, login):
     client = login(world.users["district_admin"])
-    page = client.get(reverse("core:ledgers"))
+    page = client.get(reverse("ledgers:index"))
     assert "events" in [s.kind for s in page.context["export_specs"]]
     assert "events" not in [s.kind for s in page.context["import_specs"]]
     before = (Event.objects.count(), AuditEntry.objects.count())
-    response = client.post(reverse("core:ledger_upload"), {
+    response = client.post(reverse("ledgers:upload"), {
         "kind": "events", "file": SimpleUploadedFile("events.csv", "编号\nSJ1\n".encode())})
     assert response.status_code == 403 and "只能导出" in response.content.decode()
     assert Event.objects.count() == before[0]
-    response = client.post(reverse("core:ledger_export"), {"kind": "events", "format": "csv"})
+    response = client.post(reverse("ledgers:export"), {"kind": "events", "format": "csv"})
     assert response.status_code == 302  # to the export job's page
     from pingan.jobs.testing import run_queued_jobs
 
@@ -169,5 +169,5 @@ def test_the_web_offers_the_events_ledger_for_export_only(world, events, login):
 
 def test_the_blank_template_lists_the_columns(world, login):
     client = login(world.users["district_admin"])
-    response = client.get(reverse("core:ledger_template"), {"kind": "events"})
+    response = client.get(reverse("ledgers:template"), {"kind": "events"})
     assert response.status_code == 200

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from pingan.core import ledgers
+from pingan import ledgers
 from pingan.core.models import AuditEntry
 from pingan.cases.models import TransitionLog
 from pingan.hazards.choices import HazardStatus

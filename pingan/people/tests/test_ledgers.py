@@ -3,7 +3,8 @@ import datetime as dt
 
 import pytest
 
-from pingan.core import ledgers, personal
+from pingan import ledgers
+from pingan.core import personal
 from pingan.core.models import AuditEntry
 from pingan.people.models import Person, SpecialEnrollment
 from pingan.people.testing import make_enrollment, make_id, make_person

@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from pingan.accounts.models import User
+
 
 class CommandFailed(Exception):
     """Ends a command with a Chinese message on stderr and a non-zero exit status, never a traceback."""
@@ -15,8 +17,6 @@ class CommandFailed(Exception):
 
 
 def find_user(username: str) -> Any:
-    from pingan.accounts.models import User
-
     user = User.objects.select_related("scope").filter(username=username).first()
     if user is None:
         raise CommandFailed(f"找不到用户“{username}”，请用 --user 指定一个已有的账号。")

@@ -8,8 +8,8 @@ import csv
 import openpyxl
 import pytest
 
-from pingan.core import ledgers
-from pingan.core.ledgers.writers import neutralise
+from pingan import ledgers
+from pingan.ledgers.writers import neutralise
 from pingan.events import services as event_services
 from pingan.events.choices import Source
 from pingan.events.testing import make_categories

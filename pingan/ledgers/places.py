@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from pingan.geo.models import Node
+
 from .cleaning import CellError, clean_text
 
 _SUFFIXES = ("居民委员会", "村民委员会", "居委会", "委会")
@@ -54,8 +56,6 @@ class PlaceIndex:
     def load(cls, user: Any = None) -> "PlaceIndex":
         """The whole tree (names are resolved against all of it, scope is checked afterwards, so an officer
         learns "not in your scope" rather than "unknown place" for a real village of another township)."""
-        from pingan.geo.models import Node
-
         rows = Node.objects.order_by("path").values_list("id", "code", "name", "level", "path", "parent_id")
         index = cls(PlaceNode(*row) for row in rows.iterator(chunk_size=5000))
         index.county_path = index._county_path_of(user)

@@ -56,3 +56,11 @@ def all_specs() -> list[LedgerSpec]:
 def unregister(kind: str) -> None:
     """For tests that register a throwaway spec."""
     _SPECS.pop(kind, None)
+
+
+def object_label(kind: str) -> str:
+    """The audit log's name of the ledger an entry is about (object_type "ledger.<kind>"): 某某台账."""
+    try:
+        return f"{get(kind).label}台账"
+    except UnknownLedger:  # a removed ledger kind still reads as a ledger
+        return "台账"

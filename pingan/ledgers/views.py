@@ -7,8 +7,8 @@ against the limits), stores the upload in the job's private folder (outside the 
 and redirects to the job's page, whose progress bar follows the worker (pingan.jobs). The confirmation
 re-validates the file in its own job, because the data may have changed in between.
 
-The jobs app is the platform's job mechanism (architecture: "jobs/ (or in core)"); these views are its
-first user, and import it inside the functions so core's modules load without it.
+The jobs app is the platform's job mechanism; the ledgers app sits above it (and above geo and accounts) and
+registers the ledger jobs' handlers with it (pingan.ledgers.jobs).
 """
 from __future__ import annotations
 
@@ -21,11 +21,15 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pingan.core import ledgers
-from pingan.core.ledgers.export import REVEAL_CAPABILITY, approval_required, check_full_export
-from pingan.core.ledgers.readers import quick_check
-from pingan.core.ledgers.writers import write_template
+from pingan import ledgers
+from pingan.accounts.services import permission_denied_recorded
 from pingan.core.views import require_capability
+from pingan.geo.models import Node
+from pingan.jobs.models import Job
+from pingan.jobs.services import job_create
+from pingan.ledgers.export import REVEAL_CAPABILITY, approval_required, check_full_export
+from pingan.ledgers.readers import quick_check
+from pingan.ledgers.writers import write_template
 
 ALLOWED_EXTENSIONS = (".xlsx", ".csv")
 
@@ -73,7 +77,7 @@ def _index_context(request, **extra):
 @require_capability("ledgers.export")
 @require_GET
 def index(request):
-    return render(request, "core/ledgers/index.html", _index_context(request))
+    return render(request, "ledgers/index.html", _index_context(request))
 
 
 @require_capability("ledgers.export")
@@ -89,7 +93,7 @@ def template(request):
 
 
 def _render_export(request, spec, status=200, **extra):
-    return render(request, "core/ledgers/export.html", {
+    return render(request, "ledgers/export.html", {
         "spec": spec, "may_reveal": request.user.can(REVEAL_CAPABILITY),
         "approval_required": approval_required(), "min_reason": 4, **extra}, status=status)
 
@@ -98,10 +102,6 @@ def _render_export(request, spec, status=200, **extra):
 @require_http_methods(["GET", "POST"])
 def export(request):
     """GET: the export form of one ledger. POST: enqueue the export job and go to its page."""
-    from pingan.geo.models import Node
-    from pingan.jobs.models import Job
-    from pingan.jobs.services import job_create
-
     data = request.POST if request.method == "POST" else request.GET
     spec, error = _spec_or_error(request, data.get("kind", "").strip(), "export_capability")
     if error:
@@ -123,8 +123,6 @@ def export(request):
         try:
             reason = check_full_export(spec, request.user, data.get("reason", ""), before_approval=True)
         except PermissionDenied as exc:
-            from pingan.accounts.services import permission_denied_recorded
-
             permission_denied_recorded(user=request.user, path=request.path)
             return _render_export(request, spec, 403, error=str(exc), fmt=fmt)
         except ValidationError as exc:
@@ -141,18 +139,15 @@ def export(request):
 
 
 def _index_error(request, error: str, status: int):
-    return render(request, "core/ledgers/index.html", _index_context(request, error=error), status=status)
+    return render(request, "ledgers/index.html", _index_context(request, error=error), status=status)
 
 
 @require_capability("ledgers.import")
 @require_http_methods(["GET", "POST"])
 def upload(request):
     """Enqueue the check of an uploaded ledger; refuse at once what is plainly wrong or too big."""
-    from pingan.jobs.models import Job
-    from pingan.jobs.services import job_create
-
     if request.method == "GET":
-        return redirect("core:ledgers")
+        return redirect("ledgers:index")
     limit = max_upload_bytes()
     mb = settings.PINGAN_UPLOAD_MAX_MB
     advice = f"网页导入最多 {mb} MB；请拆分文件，或由管理员用 import_ledger 命令导入。"
@@ -189,9 +184,6 @@ def upload(request):
 @require_POST
 def confirm(request):
     """Enqueue the import of a checked upload (the check job's own file, for its owner only)."""
-    from pingan.jobs.models import Job
-    from pingan.jobs.services import job_create
-
     try:
         check = Job.objects.visible_to(request.user).get(pk=int(request.POST.get("job", "")),
                                                           kind=Job.Kind.LEDGER_CHECK)
@@ -199,11 +191,11 @@ def confirm(request):
         check = None
     if check is None or check.status != Job.Status.SUCCEEDED or not check.input_file:
         messages.error(request, "待确认的导入已失效（已导入、已过期或检查未通过），请重新上传文件。")
-        return redirect("core:ledgers")
+        return redirect("ledgers:index")
     spec, error = _spec_or_error(request, check.parameters.get("ledger", ""), "import_capability")
     if error:
         messages.error(request, error)
-        return redirect("core:ledgers")
+        return redirect("ledgers:index")
     skip_invalid = request.POST.get("skip_invalid") == "1"
     job = job_create(actor=request.user, kind=Job.Kind.LEDGER_IMPORT,
                      title=f"{spec.label}台账导入（{check.input_name}{'，只导入正确的行' if skip_invalid else ''}）",

@@ -13,11 +13,11 @@ import os
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand
 
-from pingan.core import ledgers
+from pingan import ledgers
 from pingan.core.context import command_context
-from pingan.core.ledgers.cli import CommandFailed, StderrProgress, fail, find_user
-from pingan.core.ledgers.readers import ReadLimits
-from pingan.core.ledgers.writers import write_errors
+from pingan.ledgers.cli import CommandFailed, StderrProgress, fail, find_user
+from pingan.ledgers.readers import ReadLimits
+from pingan.ledgers.writers import write_errors
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pingan.core import ledgers
-from pingan.core.ledgers.readers import LedgerFileError, ReadLimits, open_ledger
+from pingan import ledgers
+from pingan.ledgers.readers import LedgerFileError, ReadLimits, open_ledger
 from pingan.hazards.models import Hazard
 from pingan.hazards.tests.test_ledger import HEADERS, row
 from pingan.jobs.models import Job
@@ -151,7 +151,7 @@ def test_the_web_refuses_a_zip_bomb_at_once_without_queueing_a_job(world, login)
     client = login(world.officer("a"))
     bomb = SimpleUploadedFile("h.xlsx", hostile_files.shared_string_bomb(HEADERS, megabytes=1024))
     started = time.monotonic()
-    response = client.post(reverse("core:ledger_upload"), {"kind": "hazards", "file": bomb})
+    response = client.post(reverse("ledgers:upload"), {"kind": "hazards", "file": bomb})
     assert response.status_code == 400 and "共享字符串表" in response.content.decode()
     assert time.monotonic() - started < 20  # the whole request, on a busy machine; unbounded it takes minutes
     assert Job.objects.count() == 0

@@ -13,10 +13,11 @@ import os
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand
 
-from pingan.core import ledgers
+from pingan import ledgers
 from pingan.core.context import command_context
-from pingan.core.ledgers.cli import CommandFailed, StderrProgress, fail, find_user
-from pingan.core.ledgers.export import approval_required
+from pingan.geo.models import Node
+from pingan.ledgers.cli import CommandFailed, StderrProgress, fail, find_user
+from pingan.ledgers.export import approval_required
 
 
 class Command(BaseCommand):
@@ -38,8 +39,6 @@ class Command(BaseCommand):
             fail(self, exc)
 
     def _run(self, options):
-        from pingan.geo.models import Node
-
         try:
             spec = ledgers.get(options["kind"])
         except ledgers.UnknownLedger as exc:

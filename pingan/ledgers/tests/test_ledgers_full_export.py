@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from pingan.accounts import permissions
-from pingan.core import ledgers
+from pingan import ledgers
 from pingan.core.models import AuditEntry
 from pingan.jobs import services as job_services
 from pingan.jobs.models import Job
@@ -117,8 +117,8 @@ def downloaded_row(client, job) -> dict[str, str]:
 
 def test_the_web_export_is_masked_unless_full_is_asked_with_a_reason(world, client, person):
     client.force_login(world.users["township_a"])
-    masked = job_of(client.post(reverse("core:ledger_export"), {"kind": "people", "format": "csv"}))
-    full = job_of(client.post(reverse("core:ledger_export"), {"kind": "people", "format": "csv", "full": "1",
+    masked = job_of(client.post(reverse("ledgers:export"), {"kind": "people", "format": "csv"}))
+    full = job_of(client.post(reverse("ledgers:export"), {"kind": "people", "format": "csv", "full": "1",
                                                               "reason": "核对人口信息"}))
     run_queued_jobs()
     assert downloaded_row(client, masked)["公民身份号码"] != person["id"]
@@ -131,10 +131,10 @@ def test_the_web_export_is_masked_unless_full_is_asked_with_a_reason(world, clie
 def test_the_web_refuses_full_values_without_reason_or_right_and_queues_nothing(world, client, person,
                                                                                 grid_may_export):
     client.force_login(world.users["township_a"])
-    response = client.post(reverse("core:ledger_export"), {"kind": "people", "full": "1", "reason": "查"})
+    response = client.post(reverse("ledgers:export"), {"kind": "people", "full": "1", "reason": "查"})
     assert response.status_code == 400 and "至少 4 个字" in response.content.decode()
     client.force_login(world.users["grid_a"])
-    response = client.post(reverse("core:ledger_export"), {"kind": "people", "full": "1", "reason": "核对人口信息"})
+    response = client.post(reverse("ledgers:export"), {"kind": "people", "full": "1", "reason": "核对人口信息"})
     assert response.status_code == 403 and "不能导出完整的身份号码" in response.content.decode()
     assert Job.objects.count() == 0
 
@@ -143,7 +143,7 @@ def test_with_approval_required_the_web_export_waits_for_a_second_person(world, 
     settings.PINGAN_EXPORT_APPROVAL = True
     owner = world.users["township_a"]
     client.force_login(owner)
-    job = job_of(client.post(reverse("core:ledger_export"), {"kind": "people", "format": "csv", "full": "1",
+    job = job_of(client.post(reverse("ledgers:export"), {"kind": "people", "format": "csv", "full": "1",
                                                              "reason": "核对人口信息"}))
     assert job.status == "awaiting_approval"
     run_queued_jobs()
@@ -176,7 +176,7 @@ def test_with_approval_required_the_web_export_waits_for_a_second_person(world, 
 def test_a_refused_approval_exports_nothing(world, client, person, settings):
     settings.PINGAN_EXPORT_APPROVAL = True
     client.force_login(world.users["township_a"])
-    job = job_of(client.post(reverse("core:ledger_export"), {"kind": "people", "full": "1", "reason": "核对人口信息"}))
+    job = job_of(client.post(reverse("ledgers:export"), {"kind": "people", "full": "1", "reason": "核对人口信息"}))
     client.force_login(world.users["district_admin"])
     response = client.post(reverse("jobs:approval", args=[job.pk]), {"decision": "reject", "note": ""})
     assert response.status_code == 400 and "请写明不同意的理由" in response.content.decode()

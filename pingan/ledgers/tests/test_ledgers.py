@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from pingan.core import ledgers
-from pingan.core.ledgers import (
+from pingan import ledgers
+from pingan.ledgers import (
     CellError, ChoiceColumn, IntegerColumn, LedgerSpec, PlaceColumn, TextColumn, clean_text, parse_date, parse_int,
 )
-from pingan.core.ledgers.places import PlaceIndex, name_key
-from pingan.core.ledgers.registry import unregister
+from pingan.ledgers.places import PlaceIndex, name_key
+from pingan.ledgers.registry import unregister
 from pingan.core.models import AuditEntry
 from pingan.geo.models import LiaisonPoint, Node
 
