@@ -183,6 +183,7 @@ INSTALLED_APPS = [
     "pingan.core",
     "pingan.geo",
     "pingan.accounts",
+    "pingan.notifications",
     "pingan.cases",
     "pingan.ledgers",
     "pingan.hazards",
@@ -334,6 +335,40 @@ PINGAN_XLSX_MAX_SHARED_STRINGS_MB = env_int("PINGAN_XLSX_MAX_SHARED_STRINGS_MB",
 PINGAN_XLSX_MAX_SHEET_MB = env_int("PINGAN_XLSX_MAX_SHEET_MB", 512, 1, 16_384)
 PINGAN_XLSX_MAX_PART_MB = env_int("PINGAN_XLSX_MAX_PART_MB", 20, 1, 1024)
 PINGAN_XLSX_MAX_RATIO = env_int("PINGAN_XLSX_MAX_RATIO", 200, 10, 100_000)
+
+# Notifications (pingan.notifications, docs/notifications.md): the in-app inbox always; SMS through a gateway
+# backend (a dotted path; the default only logs). Which kinds go by SMS, how long a digest gathers messages of
+# one kind and key into one row, and the quiet hours in which SMS wait (an overdue notice of an urgent case
+# does not). Deadline reminders run every PINGAN_REMINDER_INTERVAL_MINUTES on the background worker.
+PINGAN_SMS_BACKEND = env_str("PINGAN_SMS_BACKEND", "pingan.notifications.channels.LoggingSMSBackend")
+PINGAN_SMS_URL = env_str("PINGAN_SMS_URL")
+PINGAN_SMS_TOKEN = env_str("PINGAN_SMS_TOKEN")
+PINGAN_SMS_TIMEOUT_SECONDS = env_int("PINGAN_SMS_TIMEOUT_SECONDS", 5, 1, 60)
+PINGAN_SMS_KINDS = [k.strip() for k in env_str("PINGAN_SMS_KINDS", "overdue,supervised").split(",") if k.strip()]
+PINGAN_NOTIFY_DIGEST_MINUTES = env_int("PINGAN_NOTIFY_DIGEST_MINUTES", 30, 0, 24 * 60)
+
+
+def _quiet_hours(raw: str) -> tuple[str, str] | None:
+    """"21:00-07:30" → ("21:00", "07:30"); empty → None (no quiet hours)."""
+    if not raw:
+        return None
+    import datetime as _dt
+
+    parts = [p.strip() for p in raw.split("-")]
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        for part in parts:
+            _dt.time.fromisoformat(part)
+    except ValueError:
+        raise ImproperlyConfigured(f"环境变量 PINGAN_NOTIFY_QUIET_HOURS 的值“{raw}”无效：应为“21:00-07:30”的形式，"
+                                   "留空表示不设免打扰时段。") from None
+    return parts[0], parts[1]
+
+
+PINGAN_NOTIFY_QUIET_HOURS = _quiet_hours(env_str("PINGAN_NOTIFY_QUIET_HOURS", "21:00-07:30"))
+PINGAN_REMINDER_INTERVAL_MINUTES = env_int("PINGAN_REMINDER_INTERVAL_MINUTES", 15, 1, 24 * 60)
+PINGAN_REMINDER_BEFORE_HOURS = env_int("PINGAN_REMINDER_BEFORE_HOURS", 4, 0, 24 * 10)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
