@@ -392,7 +392,7 @@ def value_text(model: type[models.Model] | None, name: str, value: Any) -> str:
         if isinstance(field, models.ForeignKey):
             return f"#{value}"
     if name == "ledger" and isinstance(value, str) and field is None:
-        return _ledger_label(value)
+        return object_type_label(f"ledger.{value}")
     if name == "file" and value in FILES:
         return FILES[value]
     if name == "field" and isinstance(value, str):
