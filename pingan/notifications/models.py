@@ -31,9 +31,9 @@ class NotificationQuerySet(ScopedQuerySet):
 
     def inbox_order(self) -> "NotificationQuerySet":
         """Unread first, then the newest (a digest moves up when it grows)."""
-        return self.annotate(is_unread=models.Case(models.When(read_at__isnull=True, then=models.Value(1)),
+        return self.annotate(unread_first=models.Case(models.When(read_at__isnull=True, then=models.Value(1)),
                                                    default=models.Value(0), output_field=models.IntegerField())
-                             ).order_by("-is_unread", "-updated_at", "-id")
+                             ).order_by("-unread_first", "-updated_at", "-id")
 
 
 class Notification(models.Model):
