@@ -21,23 +21,81 @@ class State:
     closed: bool = False
 
 
-@dataclass(frozen=True)
-class DeadlineRule:
-    """How long a case may stay in a state.
+DEADLINE_UNITS = {"days": "自然日", "working_days": "工作日", "working_hours": "工作小时"}
 
-    - `days`: a number, or a function `case -> int` (e.g. by risk level), counted from the day the case
-      entered the state; `working=True` counts working days of the calendar (`core.calendar`), else
-      natural days.
-    - `field`: the case carries its own deadline in this date field (e.g. 整治期限); the rule's days are
-      then the default used when the field is empty, and an approved 延期 moves this field.
+
+@dataclass(frozen=True)
+class DeadlinePolicy:
+    """How long a case may stay in a state; `deadlines.due_for` turns it into the case's one due moment.
+
+    - `amount` in `unit`: a number, or a function `case -> int` (e.g. by risk level). Units:
+      "days" (natural days: due at the end of that calendar day, i.e. the next midnight, local time),
+      "working_days" (due at the close of office hours on the N-th working day after the start),
+      "working_hours" (exact, counted within office hours on working days).
+    - `by`: instead of amount/unit, a function `case -> (amount, unit)` (a per-category override; None from
+      it means no deadline).
+    - `field`: the case carries its own date in this field (e.g. 整治期限): due at the end of that date;
+      when the field is empty the policy's amount fills it; an approved 延期 moves it.
+    Moving between two states with the same policy keeps the running due moment (e.g. 已派遣 → 处置中).
     """
 
-    days: int | Callable[[Any], int] | None = None
-    working: bool = True
+    amount: int | Callable[[Any], int] | None = None
+    unit: str = "working_days"
     field: str | None = None
+    by: Callable[[Any], tuple[int, str] | None] | None = None
 
-    def days_for(self, case: Any) -> int | None:
-        return self.days(case) if callable(self.days) else self.days
+    def __post_init__(self) -> None:
+        if self.unit not in DEADLINE_UNITS:
+            raise ValueError(f"期限单位 {self.unit!r} 无效，应为 {'、'.join(DEADLINE_UNITS)} 之一")
+        if self.by is not None and self.amount is not None:
+            raise ValueError("期限规则的 amount 与 by 只能给一个")
+
+    def resolve(self, case: Any) -> tuple[int, str] | None:
+        """(amount, unit) for this case, or None (no deadline from the policy)."""
+        if self.by is not None:
+            result = self.by(case)
+            if result is None:
+                return None
+            amount, unit = result
+            if unit not in DEADLINE_UNITS:
+                raise ValueError(f"期限单位 {unit!r} 无效")
+            return amount, unit
+        amount = self.amount(case) if callable(self.amount) else self.amount
+        return None if amount is None else (amount, self.unit)
+
+
+def DeadlineRule(days: Any = None, working: bool = True, field: str | None = None) -> DeadlinePolicy:  # noqa: N802
+    """Deprecated spelling of a DeadlinePolicy, kept only while events' declaration is ported; use
+    DeadlinePolicy(amount, unit="working_days" | "days", field=...)."""
+    return DeadlinePolicy(amount=days, unit="working_days" if working else "days", field=field)
+
+
+# --- declared effects of a transition --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Effect:
+    """A change the engine makes to the case inside a transition's locked transaction (and audits)."""
+
+    op: str  # "assign" | "clear" | "increment"
+    fields: tuple[str, ...]
+    by: int = 1
+
+    def field_names(self) -> tuple[str, ...]:
+        return self.fields
+
+
+def assign(*fields: str) -> Effect:
+    """Set these fields from the action's data (a field left out of the data is cleared): 派遣's unit."""
+    return Effect("assign", tuple(fields))
+
+
+def clear(*fields: str) -> Effect:
+    """Empty these fields (None, or "" for a text field that is not nullable): 退回中心 clears the unit."""
+    return Effect("clear", tuple(fields))
+
+
+def increment(field: str, by: int = 1) -> Effect:
+    """Add `by` to a counter field: 重新办理 counts reopenings."""
+    return Effect("increment", (field,), by)
 
 
 @dataclass(frozen=True)
@@ -50,6 +108,12 @@ class Transition:
     kind itself (keep False: the district may require one per step through `WorkflowRule`);
     `send_back`: the action is a 退回 (counted for 返工率); `stamp`: case fields set to the actor / today /
     now on the transition, e.g. {"accepted_by": "actor", "accepted_on": "today"}.
+    `effects`: declared changes applied and audited by the engine (`assign`, `clear`, `increment`);
+    assigned fields are accepted from the data like `optional` ones.
+    `keeps_state`: a note-only step (评价): logged and audited, the state (and its due moment) unchanged;
+    `target` is then ignored (give "" or the source). It may be declared from closed states.
+    A transition from a closed state to an open one is a reopen: the engine clears `closed_at` and gives
+    the case a new due moment (count it with `increment("reopen_count")`).
     """
 
     name: str
@@ -65,6 +129,14 @@ class Transition:
     allowed: Callable[[Any, Any], bool] | None = None
     stamp: dict[str, str] = field(default_factory=dict)
     style: str = ""  # button style: "" (primary), "secondary", "danger"
+    effects: tuple[Effect, ...] = ()
+    keeps_state: bool = False
+
+    @property
+    def accepted(self) -> tuple[str, ...]:
+        """Every data key the action accepts: required, optional and assigned fields."""
+        assigned = tuple(f for e in self.effects if e.op == "assign" for f in e.fields)
+        return tuple(dict.fromkeys(self.required + self.optional + assigned))
 
 
 @dataclass
@@ -77,6 +149,9 @@ class CaseKind:
     may request an extension or reply to a 督办 (default: anyone allowed to take an open transition).
     `supervision_days` and `extension_max_days` are the 督办 reply deadline (working days) and the longest
     extension allowed (natural days past the current deadline).
+    `deadlines`: {state: DeadlinePolicy} (see DeadlinePolicy); states without one have no due moment.
+    `township(case) -> Node | None`: the township that numbers the case (default: the jurisdiction's
+    ancestor at level "township", see engine.case_township).
     """
 
     label: str  # the model label, "hazards.hazard"
@@ -85,7 +160,7 @@ class CaseKind:
     states: tuple[State, ...]
     initial: str
     transitions: tuple[Transition, ...]
-    deadlines: dict[str, DeadlineRule] = field(default_factory=dict)
+    deadlines: dict[str, DeadlinePolicy] = field(default_factory=dict)
     validate: Callable[[Any, Transition, dict], dict[str, str]] | None = None
     supervise_capability: str | None = None
     extension_capability: str | None = None
@@ -93,6 +168,7 @@ class CaseKind:
     may_act: Callable[[Any, Any], bool] | None = None
     supervision_days: int = 3
     extension_max_days: int = 90
+    township: Callable[[Any], Any] | None = None
 
     def __post_init__(self) -> None:
         names = {s.name for s in self.states}
@@ -103,7 +179,7 @@ class CaseKind:
             if t.name in seen:
                 raise ValueError(f"{self.label}: 动作 {t.name} 重复")
             seen.add(t.name)
-            unknown = (set(t.sources) | {t.target}) - names
+            unknown = (set(t.sources) | (set() if t.keeps_state else {t.target})) - names
             if unknown:
                 raise ValueError(f"{self.label}: 动作 {t.name} 引用了未声明的状态 {sorted(unknown)}")
         for state in self.deadlines:

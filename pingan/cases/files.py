@@ -1,50 +1,31 @@
-"""Validation of uploaded photos: real images only (checked by their bytes, not their name), bounded size."""
+"""Photos attached to a case step: checked and re-encoded by the one validator, `pingan.core.uploads`
+(one set of limits; images re-encoded without metadata and stored under their detected type)."""
 from __future__ import annotations
+
+from typing import Any, Iterable
 
 from django.core.exceptions import ValidationError
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_FILES = 9
-_SIGNATURES = (
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
+from pingan.core.uploads import ACCEPTED_LABEL, MAX_BYTES, MAX_FILES, CleanImage, clean_image, clean_images
+
+__all__ = ["ACCEPTED_LABEL", "MAX_BYTES", "MAX_FILES", "CleanImage", "clean_image", "prepare_photos",
+           "validate_images"]
 
 
-def image_type(head: bytes) -> str | None:
-    for signature, content_type in _SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
-def validate_images(files, field: str = "photos") -> list[tuple[object, str]]:
-    """[(file, content_type)] for a list of uploads, or a ValidationError naming each bad file in Chinese."""
-    files = [f for f in (files or []) if f is not None]
-    if len(files) > MAX_FILES:
+def prepare_photos(photos: Iterable[Any], field: str = "photos") -> list[tuple[Any, str]]:
+    """[(file, content_type)] ready to store. Uploads are cleaned by `core.uploads.clean_images` (every bad
+    file named in one ValidationError under `field`); a `CleanImage` already cleaned (e.g. by an intake
+    with its own `max_side`) is taken as it is."""
+    photos = [p for p in (photos or []) if p]
+    done = [p for p in photos if isinstance(p, CleanImage)]
+    raw = [p for p in photos if not isinstance(p, CleanImage)]
+    if len(photos) > MAX_FILES:
         raise ValidationError({field: f"一次最多上传 {MAX_FILES} 张照片。"})
-    result, errors = [], []
-    for upload in files:
-        name = getattr(upload, "name", "") or "未命名文件"
-        size = getattr(upload, "size", None) or 0
-        if size <= 0:
-            errors.append(f"“{name}”是空文件。")
-            continue
-        if size > MAX_BYTES:
-            errors.append(f"“{name}”超过 10 MB。")
-            continue
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        content_type = image_type(head)
-        if content_type is None:
-            errors.append(f"“{name}”不是图片（只接受 JPEG、PNG、GIF、WebP）。")
-            continue
-        result.append((upload, content_type))
-    if errors:
-        raise ValidationError({field: errors})
-    return result
+    cleaned = clean_images(raw, field=field) if raw else []
+    return [(image.file, image.content_type) for image in done + cleaned]
+
+
+def validate_images(files: Iterable[Any], field: str = "photos") -> list[tuple[Any, str]]:
+    """Kept for callers of the old name: the same as prepare_photos."""
+    return prepare_photos(files, field=field)
+

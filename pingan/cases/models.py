@@ -8,13 +8,17 @@ it is scoped by `visible_to(user)` on its own (queues, attachment downloads).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
 
+from pingan.accounts.choices import Role
 from pingan.core.scoping import ScopedQuerySet
+
+from .definitions import get_kind
 
 
 
@@ -22,12 +26,22 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def _moment(at: dt.datetime | dt.date | None) -> dt.datetime:
+    """`at` as a moment: now by default; a date means the end of that day (the next midnight, local)."""
+    if at is None:
+        return timezone.now()
+    if isinstance(at, dt.datetime):
+        return at
+    return timezone.make_aware(dt.datetime.combine(at + dt.timedelta(days=1), dt.time.min))
+
+
 class WorkflowQuerySet(ScopedQuerySet):
-    """Queries every case kind shares. A model using it declares `workflow_kind = "<app>.<model>"`."""
+    """Queries every case kind shares. A model using it declares `workflow_kind = "<app>.<model>"`.
+
+    `overdue_q(at)` is THE definition of overdue for every case kind, list, queue, indicator, ledger and
+    API: an open state and a due moment before `at` (now by default; a date means the end of that day)."""
 
     def _kind(self):
-        from .definitions import get_kind
-
         return get_kind(self.model._meta.label_lower)
 
     def open(self):
@@ -36,29 +50,52 @@ class WorkflowQuerySet(ScopedQuerySet):
     def closed(self):
         return self.filter(state__in=self._kind().closed_states)
 
-    def overdue_q(self, on: dt.date | None = None) -> Q:
-        return Q(state__in=self._kind().open_states, deadline__lt=on or today())
+    def overdue_q(self, at: dt.datetime | dt.date | None = None) -> Q:
+        return Q(state__in=self._kind().open_states, due_at__lt=_moment(at))
 
-    def overdue(self, on: dt.date | None = None):
-        """Open cases whose current deadline passed before `on` (default today): no cron, no flag column."""
-        return self.filter(self.overdue_q(on))
+    def overdue(self, at: dt.datetime | dt.date | None = None):
+        """Open cases whose due moment passed before `at`: no cron, no flag column."""
+        return self.filter(self.overdue_q(at))
 
-    def not_overdue(self, on: dt.date | None = None):
-        return self.exclude(self.overdue_q(on))
+    def not_overdue(self, at: dt.datetime | dt.date | None = None):
+        return self.exclude(self.overdue_q(at))
 
-    def with_overdue(self, on: dt.date | None = None):
+    def with_overdue(self, at: dt.datetime | dt.date | None = None):
         """Annotate `is_overdue` (for lists and the API) in SQL."""
-        return self.annotate(is_overdue=Case(When(self.overdue_q(on), then=Value(True)), default=Value(False),
+        return self.annotate(is_overdue=Case(When(self.overdue_q(at), then=Value(True)), default=Value(False),
                                              output_field=BooleanField()))
+
+    def is_overdue(self, case: models.Model, at: dt.datetime | dt.date | None = None) -> bool:
+        """overdue_q() of one case in memory, without a query."""
+        return case.state in self._kind().open_states and case.due_at is not None and case.due_at < _moment(at)
+
+    def mine(self, user: Any):
+        """The cases this user's duty handles, within what they may see: a department handler's are those
+        assigned to their department (the model's `scope_department_lookup`); a township officer's those in
+        their township; everyone else's (the centre, the district) what `visible_to` gives them."""
+        qs = self.visible_to(user)
+        role = getattr(user, "role", None)
+        if role == Role.DEPT_HANDLER:
+            lookup = getattr(self.model, "scope_department_lookup", None)
+            if not lookup or not getattr(user, "department_id", None):
+                return qs.none()
+            return qs.filter(**{lookup: user.department_id})
+        if role == Role.TOWNSHIP_OFFICER:
+            path = getattr(user, "scope_path", "")
+            if not path:
+                return qs.none()
+            return qs.filter(**{f"{getattr(self.model, 'scope_path_lookup', 'jurisdiction__path')}__startswith": path})
+        return qs
 
 
 class WorkflowCase(models.Model):
-    """Fields the engine keeps on every case: the state, when it was entered, the current deadline, how
-    often it was sent back (返工), when it closed. Concrete models add `number` and their own fields."""
+    """Fields the engine keeps on every case: the state, when it was entered, the one due moment (overdue
+    is computed from it and nothing else), how often it was sent back (返工), when it closed. Concrete
+    models add `number` and their own fields. Nothing outside pingan/cases writes these fields."""
 
     state = models.CharField("状态", max_length=30, db_index=True)
     state_changed_at = models.DateTimeField("进入当前状态时间", default=timezone.now)
-    deadline = models.DateField("当前期限", null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField("办理期限", null=True, blank=True, db_index=True)
     sent_back_count = models.PositiveSmallIntegerField("退回次数", default=0)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
 

@@ -5,7 +5,6 @@ import django_filters
 from django.db.models import Q
 
 from pingan.core.filters import FilterSet
-from pingan.cases.models import today
 
 from .choices import HazardStatus, HazardType, RiskLevel
 from .models import Hazard
@@ -39,7 +38,7 @@ class HazardFilter(FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.overdue(today()) if value else queryset.not_overdue(today())
+        return queryset.overdue() if value else queryset.not_overdue()
 
     def filter_open(self, queryset, name, value):
         if value is None:

@@ -18,7 +18,7 @@ def _counts(q: Query) -> dict[str, int]:
         q._values[key] = q.cases(Hazard, "screened_on").aggregate(
             screened=Count("pk"),
             rectified=Count("pk", filter=Q(state=HazardStatus.RECTIFIED)),
-            overdue=Count("pk", filter=~Q(state=HazardStatus.RECTIFIED) & Q(rectify_deadline__lt=q.date_to)),
+            overdue=Count("pk", filter=Hazard.objects.overdue_q(q.date_to)),
         )
     return q._values[key]
 
@@ -43,5 +43,5 @@ def rectification_rate(q: Query) -> float | None:
 
 @indicator("hazards.overdue", "逾期未整治", order=4)
 def overdue(q: Query) -> int:
-    """其中未整治完成、且整治期限早于统计截止日的隐患数。"""
+    """其中至统计截止日结束时仍未办结、且已过当前办理期限的隐患数（整治中按整治期限，待验收按验收期限）。"""
     return _counts(q)["overdue"]

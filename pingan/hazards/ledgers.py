@@ -12,19 +12,15 @@ from typing import Any
 from django.utils import timezone
 
 from pingan.accounts.models import Department
-from pingan.ledgers import (
-    ChoiceColumn, DateColumn, LedgerSpec, LinkedNameColumn, PlaceColumn, TextColumn, bulk_insert, register,
-)
+from pingan.cases import engine
+from pingan.ledgers import ChoiceColumn, DateColumn, LedgerSpec, LinkedNameColumn, PlaceColumn, TextColumn, register
 from pingan.ledgers.spec import build_instances
-from pingan.cases.models import TransitionLog
-from pingan.core.services import model_update
 
 from .choices import HazardStatus, HazardType, RiskLevel
 from .models import Hazard
 
 S = HazardStatus
 LEDGER_STATES = [(S.PENDING, "未整治"), (S.RECTIFYING, "整治中"), (S.RECTIFIED, "已整治")]
-OPEN_STATES = {S.PENDING, S.RECTIFYING, S.AWAITING_ACCEPTANCE}
 
 
 def _unit(hazard: Hazard) -> str:
@@ -79,53 +75,28 @@ class HazardLedger(LedgerSpec):
         return problems
 
     def prepare(self, fields: dict[str, Any], ctx, instance: Hazard | None = None) -> dict[str, Any]:
-        """The engine's fields follow the row's state: current deadline, when it closed, when it changed."""
+        """Who registered a new hazard, and when a hazard imported as 已整治 was closed (its 整治完成日期);
+        the state's own fields (due moment, state time) are the case layer's."""
         state = fields.get("state", instance.state if instance else S.PENDING)
         if instance is None:
             fields.setdefault("reported_by_id", getattr(ctx.user, "pk", None))
-            fields["state_changed_at"] = timezone.now()
-        elif "state" in fields:
-            fields["state_changed_at"] = timezone.now()
-        if instance is None or "state" in fields or "rectify_deadline" in fields or "rectified_on" in fields:
-            deadline = fields.get("rectify_deadline", instance.rectify_deadline if instance else None)
+        if state == S.RECTIFIED and (instance is None or "state" in fields):
             done = fields.get("rectified_on", instance.rectified_on if instance else None)
-            if state == S.RECTIFIED:
-                fields["deadline"] = None
-                fields["closed_at"] = _at(done) if done else timezone.now()
-            elif state == S.AWAITING_ACCEPTANCE and instance is not None and instance.state == state:
-                pass  # the acceptance deadline the engine set stays
-            else:
-                fields["deadline"] = deadline
-                fields["closed_at"] = None
+            if done:
+                fields["closed_at"] = _at(done)
         return fields
 
-    def after_create(self, instances: list[Hazard], ctx) -> None:
-        bulk_insert(TransitionLog, build_instances(TransitionLog, [_log_fields(h, "", ctx.user) for h in instances]))
+    def create_batch(self, rows: list[dict[str, Any]], ctx) -> list[Hazard]:
+        """New hazards through the case layer's bulk registration: the row, its due moment, one audit entry
+        and one 台账导入 log line each."""
+        return engine.case_register_bulk(actor=ctx.user, cases=build_instances(Hazard, rows),
+                                         audit_action=self.audit_action,
+                                         scope_paths=[ctx.path_of_row(fields) for fields in rows])
 
     def update(self, instance: Hazard, fields: dict[str, Any], ctx) -> dict[str, list[Any]]:
-        before = instance.state
-        _, changes = model_update(actor=ctx.user, instance=instance, data=fields, action=self.audit_action)
-        if changes and instance.state != before:
-            TransitionLog.objects.create(**_log_fields(instance, before, ctx.user))
-        return changes
-
-
-_STATE_LABELS = dict(S.choices)
+        """A changed row: set as history through the case layer (audited; a 台账导入 line when the state moved)."""
+        return engine.case_import_update(actor=ctx.user, case=instance, data=fields, audit_action=self.audit_action)
 
 
 def _at(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
-
-
-def _log_fields(hazard: Hazard, from_state: str, actor: Any) -> dict[str, Any]:
-    label = _STATE_LABELS.get(hazard.state, hazard.state)
-    return {
-        "case_type": "hazards.hazard", "case_id": hazard.pk, "jurisdiction_id": hazard.jurisdiction_id,
-        "department_id": hazard.responsible_department_id, "kind": TransitionLog.Kind.IMPORT,
-        "action": "import", "action_label": "台账导入", "from_state": from_state, "to_state": hazard.state,
-        "actor_id": getattr(actor, "pk", None),
-        "actor_name": (getattr(actor, "full_name", "") or getattr(actor, "username", "")) if actor else "系统",
-        "note": f"台账导入，整治状态：{label}",
-    }
-
-

@@ -7,6 +7,7 @@ from django.db import models
 
 from pingan.core.models import ScopedModel
 from pingan.core.personal import PhoneField
+from pingan.cases.deadlines import due_date
 from pingan.cases.models import WorkflowCase, WorkflowQuerySet
 
 from .choices import HazardStatus, HazardType, RiskLevel
@@ -22,8 +23,8 @@ class Hazard(ScopedModel, WorkflowCase):
 
     `jurisdiction` is the village; `responsible_department` (整治责任单位) makes the hazard visible to that
     department's handlers wherever they sit. `responsible_unit_name` keeps the unit's name as written
-    (ledger imports name units that are not in the department registry). `deadline` is the engine's
-    current deadline: 整治期限 while open for rectification, the acceptance deadline while 待验收.
+    (ledger imports name units that are not in the department registry). `due_at` is the engine's one due
+    moment: the end of 整治期限 while open for rectification, the acceptance deadline while 待验收.
     """
 
     number = models.CharField("编号", max_length=40, unique=True)
@@ -64,12 +65,18 @@ class Hazard(ScopedModel, WorkflowCase):
         verbose_name = "风险隐患"
         verbose_name_plural = "风险隐患"
         indexes = [
-            models.Index(fields=["state", "deadline"]),
+            models.Index(fields=["state", "due_at"]),
             models.Index(fields=["screened_on", "state"]),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def deadline(self):
+        """Display only: the calendar day `due_at` falls in (pages and the API showed a date `deadline`;
+        read `due_at` in new code — the case layer's `deadlines.due_date`)."""
+        return due_date(self.due_at)
 
     @property
     def status(self) -> HazardStatus:

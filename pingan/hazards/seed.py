@@ -9,15 +9,12 @@ from django.utils import timezone
 
 from pingan.accounts.models import Department, User
 from pingan.core.calendar import add_working_days
-from pingan.cases.models import TransitionLog
 from pingan.core.registry import seeder
 from pingan.core.seed import SeedContext
-from pingan.core.services import model_update
 from pingan.cases import engine
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
 
-from . import services
 from .choices import HazardStatus, HazardType, RiskLevel
 from .models import Hazard
 
@@ -76,66 +73,69 @@ def seed_hazards(ctx: SeedContext) -> None:
     today = timezone.localdate()
     total = COUNTS.get(ctx.scale, COUNTS["small"])
     made = overdue = rectified = 0
-    with transaction.atomic():
-        for i in range(total):
-            village = rng.choice(villages)
-            township = village.parent
-            hazard_type = _pick(rng, TYPE_SHARES)
-            level = _pick(rng, LEVEL_SHARES)
-            screened = today - dt.timedelta(days=rng.randrange(3, 365))
-            unit = UNITS.get(hazard_type)
-            if unit is None:
-                suffix = "派出所" if hazard_type in (HazardType.PUBLIC_ORDER, HazardType.DISPUTE) else "司法所"
-                unit = next((n for n in departments if n.endswith(suffix) and n.startswith(township.name[:2])), None)
-            dept = departments.get(unit) if unit else None
-            days = {RiskLevel.HIGH: 10, RiskLevel.MEDIUM: 20, RiskLevel.LOW: 30}[level] + rng.choice([0, 0, 5, 10])
-            hazard = services.hazard_register(actor=None, data={
-                "jurisdiction": village, "screened_on": screened, "hazard_type": hazard_type, "risk_level": level,
-                "description": rng.choice(DESCRIPTIONS[hazard_type]), "responsible_department": dept,
-                "responsible_unit_name": dept.name if dept else f"{village.short_name}村委会",
-                "responsible_person": ctx.name(rng), "responsible_phone": ctx.phone(rng),
-                "rectify_deadline": add_working_days(screened, days),
-            })
-            made += 1
-            # 92.8% of a year's hazards are rectified; recent ones are more often still open.
-            age = (today - screened).days
-            done_share = 0.985 if age > 60 else (0.80 if age > 20 else 0.35)
-            officer = officers.get(township.pk)
-            if rng.random() < done_share:
-                finished = min(hazard.rectify_deadline - dt.timedelta(days=rng.randrange(0, 8)), today)
-                finished = max(finished, screened)
-                accepted = min(add_working_days(finished, rng.randrange(1, 5)), today)
-                _set_state(hazard, HazardStatus.RECTIFIED, officer, rectified_on=finished, accepted_on=accepted,
-                           accepted_by=officer, measures="已按要求整治完毕，现场复查无隐患。",
-                           acceptance_note="验收合格。")
-                rectified += 1
-                continue
+    hazards: list[Hazard] = []
+    for i in range(total):
+        village = rng.choice(villages)
+        township = village.parent
+        hazard_type = _pick(rng, TYPE_SHARES)
+        level = _pick(rng, LEVEL_SHARES)
+        screened = today - dt.timedelta(days=rng.randrange(3, 365))
+        unit = UNITS.get(hazard_type)
+        if unit is None:
+            suffix = "派出所" if hazard_type in (HazardType.PUBLIC_ORDER, HazardType.DISPUTE) else "司法所"
+            unit = next((n for n in departments if n.endswith(suffix) and n.startswith(township.name[:2])), None)
+        dept = departments.get(unit) if unit else None
+        days = {RiskLevel.HIGH: 10, RiskLevel.MEDIUM: 20, RiskLevel.LOW: 30}[level] + rng.choice([0, 0, 5, 10])
+        hazard = Hazard(
+            jurisdiction=village, screened_on=screened, hazard_type=hazard_type, risk_level=level,
+            description=rng.choice(DESCRIPTIONS[hazard_type]), responsible_department=dept,
+            responsible_unit_name=dept.name if dept else f"{village.short_name}村委会",
+            responsible_person=ctx.name(rng), responsible_phone=ctx.phone(rng),
+            rectify_deadline=add_working_days(screened, days), state=HazardStatus.PENDING,
+            state_changed_at=_start(screened))
+        made += 1
+        # 92.8% of a year's hazards are rectified; recent ones are more often still open.
+        age = (today - screened).days
+        done_share = 0.985 if age > 60 else (0.80 if age > 20 else 0.35)
+        officer = officers.get(township.pk)
+        if rng.random() < done_share:
+            finished = min(hazard.rectify_deadline - dt.timedelta(days=rng.randrange(0, 8)), today)
+            finished = max(finished, screened)
+            accepted = min(add_working_days(finished, rng.randrange(1, 5)), today)
+            _set_state(hazard, HazardStatus.RECTIFIED, rectified_on=finished, accepted_on=accepted,
+                       accepted_by=officer, measures="已按要求整治完毕，现场复查无隐患。", acceptance_note="验收合格。",
+                       state_changed_at=_start(accepted), closed_at=_start(accepted))
+            rectified += 1
+        else:
             state = rng.choice([HazardStatus.PENDING, HazardStatus.RECTIFYING, HazardStatus.RECTIFYING,
                                 HazardStatus.AWAITING_ACCEPTANCE])
             if state == HazardStatus.AWAITING_ACCEPTANCE:
-                _set_state(hazard, state, officer, rectified_on=min(today, hazard.rectify_deadline),
-                           measures="整治完成，申请验收。")
+                done = min(today, hazard.rectify_deadline)
+                _set_state(hazard, state, rectified_on=done, measures="整治完成，申请验收。", state_changed_at=_start(done))
             elif state == HazardStatus.RECTIFYING:
-                _set_state(hazard, state, officer, measures="正在整治：已落实责任人，制定整改方案。")
-            if hazard.deadline and hazard.deadline < today:
-                overdue += 1
-                if center and rng.random() < 0.5 and hazard.state != HazardStatus.AWAITING_ACCEPTANCE:
-                    engine.supervise(actor=center, case=hazard, note="该隐患已超期，请责任单位加快整治并反馈进展。",
-                                     due_on=add_working_days(today, 3))
+                _set_state(hazard, state, measures="正在整治：已落实责任人，制定整改方案。")
+        hazards.append(hazard)
+    with transaction.atomic():
+        # The case layer's bulk path: numbers by 排查日期, due moments, audit entries and 演示数据 log lines.
+        engine.case_register_bulk(actor=None, cases=hazards, action_label="演示数据", note="演示数据按台账写入当前状态",
+                                  audit_action="hazard.seed_state", day_of=lambda h: h.screened_on)
+        for hazard in hazards:
+            if not Hazard.objects.is_overdue(hazard):
+                continue
+            overdue += 1
+            if center and rng.random() < 0.5 and hazard.state != HazardStatus.AWAITING_ACCEPTANCE:
+                engine.supervise(actor=center, case=hazard, note="该隐患已超期，请责任单位加快整治并反馈进展。",
+                                 due_on=add_working_days(today, 3))
     ctx.log(f"  风险隐患 {made} 条：已整治 {rectified}（{rectified / max(made, 1):.1%}），超期 {overdue}")
 
 
-def _set_state(hazard: Hazard, state: str, officer, **fields) -> None:
-    """Seed history as a ledger would: the current state set directly, audited as an import."""
-    today = timezone.localdate()
-    data = {"state": state, **fields}
-    if state == HazardStatus.RECTIFIED:
-        data["deadline"] = None
-        data["closed_at"] = timezone.now()
-    elif state == HazardStatus.AWAITING_ACCEPTANCE:
-        data["deadline"] = add_working_days(fields.get("rectified_on") or today, 5)
-    model_update(actor=None, instance=hazard, data=data, action="hazard.seed_state")
-    TransitionLog.objects.create(case_type="hazards.hazard", case_id=hazard.pk, jurisdiction_id=hazard.jurisdiction_id,
-                                 department_id=hazard.responsible_department_id, kind=TransitionLog.Kind.IMPORT,
-                                 action="import", action_label="演示数据", from_state=HazardStatus.PENDING, to_state=state,
-                                 actor_name="系统", note="演示数据按台账写入当前状态")
+def _start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+
+
+def _set_state(hazard: Hazard, state: str, **fields) -> None:
+    """Seed history as a ledger would: the state the hazard is in now, with its fields (the case layer's
+    bulk registration gives it its due moment and log line)."""
+    hazard.state = state
+    for name, value in fields.items():
+        setattr(hazard, name, value)

@@ -9,6 +9,7 @@ from pingan.accounts.models import Department
 from pingan.cases.models import Extension, Supervision
 from pingan.geo.models import Node
 
+from .choices import HazardStatus
 from .models import Hazard
 from .services import PLACE_LEVELS
 from .workflow import HAZARD_KIND
@@ -50,7 +51,7 @@ def queue_counts(user: Any) -> dict[str, int]:
     counts = qs.aggregate(
         open=Count("id", filter=Q(state__in=HAZARD_KIND.open_states)),
         overdue=Count("id", filter=overdue_q),
-        awaiting=Count("id", filter=Q(state="awaiting_acceptance")),
+        awaiting=Count("id", filter=Q(state=HazardStatus.AWAITING_ACCEPTANCE)),
     )
     counts["supervised"] = open_supervisions(user).values("case_id").distinct().count()
     counts["extensions"] = pending_extensions(user).count()
@@ -63,4 +64,4 @@ def supervised_hazards(user: Any):
 
 
 def overdue_hazards(user: Any):
-    return hazard_list(user).overdue().order_by("deadline", "id")
+    return hazard_list(user).overdue().order_by("due_at", "id")

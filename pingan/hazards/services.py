@@ -1,25 +1,21 @@
-"""Writes of the hazard register: registration and every workflow step (through the core engine)."""
+"""Writes of the hazard register: registration and every workflow step (through the case engine)."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from pingan.accounts.models import Department
 from pingan.core import audit
-from pingan.core.services import model_create
 from pingan.core.uploads import clean_images
 from pingan.cases import engine
-from pingan.cases.numbers import next_case_number
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
 
 from .choices import HazardType, RiskLevel
 from .models import Hazard
-from .workflow import HAZARD_KIND
 
 PLACE_LEVELS = (Level.VILLAGE, Level.COMMUNITY, Level.GRID)
 REGISTER_FIELDS = (
@@ -65,8 +61,9 @@ def _check_register(actor: Any, data: dict) -> dict[str, str]:
 
 
 def hazard_register(*, actor: Any, data: dict, photos: Iterable[Any] = (), number: str | None = None) -> Hazard:
-    """排查登记: validate, number the hazard (YH + township + 排查日期 + sequence), set its deadline from the
-    calendar (整治期限 when given, else working days by risk level), audit, and log the registration."""
+    """排查登记: validate, then register through the case layer (one transaction: the number YH + township +
+    排查日期 + sequence, the state, the due moment — the end of 整治期限 when given, else of the date the
+    risk level's working days give from screening — the audit entry, the 登记 log row and its photos)."""
     if actor is not None and not actor.can("hazards.register"):
         audit.record(actor=actor, action="hazard.register", outcome="failure", detail="无权登记风险隐患")
         raise PermissionDenied("您的角色不能登记风险隐患。")
@@ -76,7 +73,7 @@ def hazard_register(*, actor: Any, data: dict, photos: Iterable[Any] = (), numbe
         data[key] = (data.get(key) or "").strip()
     errors = _check_register(actor, data) if actor is not None else {}
     try:
-        checked = [(image.file, image.content_type) for image in clean_images(photos)]
+        checked = clean_images(photos)
     except ValidationError as exc:
         errors["photos"] = "；".join(exc.message_dict["photos"])
         checked = []
@@ -84,25 +81,15 @@ def hazard_register(*, actor: Any, data: dict, photos: Iterable[Any] = (), numbe
         raise ValidationError(errors)
     if data.get("responsible_department") and not data["responsible_unit_name"]:
         data["responsible_unit_name"] = data["responsible_department"].name
-    with transaction.atomic():
-        place = data["jurisdiction"]
-        hazard = Hazard(**data, reported_by=actor if getattr(actor, "pk", None) else None)
-        engine.case_initialize(hazard, on=data["screened_on"])
-        township = place.township()
-        hazard.number = number or next_case_number(HAZARD_KIND.number_prefix, township.code if township else place.code[:9],
-                                                   data["screened_on"])
-        fields = {f.attname: getattr(hazard, f.attname) for f in Hazard._meta.concrete_fields
-                  if f.name not in ("id", "created_at", "updated_at")}
-        hazard = model_create(actor=actor, model=Hazard, action="hazard.register", data=fields)
-        engine.case_log_created(actor=actor, case=hazard, photos=checked)
-    return hazard
+    hazard = Hazard(**data, reported_by=actor if getattr(actor, "pk", None) else None, number=number or "")
+    return engine.case_register(actor=actor, case=hazard, photos=checked, at=data["screened_on"],
+                                audit_action="hazard.register")
 
 
 def hazard_transition(*, actor: Any, hazard: Hazard, action: str, data: dict | None = None, note: str = "",
                       photos: Iterable[Any] = ()) -> Hazard:
     """One workflow step (start / complete / accept / send_back): see workflow.py for who may take it.
-    Photos are re-encoded first (pingan.core.uploads: checked, stored under their real type, no EXIF)."""
-    photos = [image.file for image in clean_images(photos)] if photos else []
+    The engine checks and re-encodes the photos (pingan.core.uploads)."""
     return engine.transition(actor=actor, case=hazard, action=action, data=data, note=note, photos=photos)
 
 

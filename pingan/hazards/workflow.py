@@ -1,5 +1,6 @@
-"""The hazard workflow, declared for the core engine: 待整治 → 整治中 → 待验收 → 已整治 (退回 → 整治中),
-with 督办 and 延期."""
+"""The hazard workflow, declared for the case engine: 待整治 → 整治中 → 待验收 → 已整治 (退回 → 整治中),
+with 督办 and 延期. While open for rectification the hazard is due at the end of its own 整治期限 (filled
+from the risk level's working days when left empty); 待验收 is due at the close of the 5th working day."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +8,7 @@ import datetime as dt
 from django.utils import timezone
 
 from pingan.accounts.choices import Role
-from pingan.cases.definitions import CaseKind, DeadlineRule, State, Transition, register
+from pingan.cases.definitions import CaseKind, DeadlinePolicy, State, Transition, register
 
 from .choices import ACCEPTANCE_WORKING_DAYS, DEFAULT_RECTIFY_WORKING_DAYS, HazardStatus, RiskLevel
 
@@ -20,7 +21,6 @@ def responsible(user, hazard) -> bool:
     if user.role == Role.DEPT_HANDLER:
         return bool(user.department_id) and user.department_id == hazard.responsible_department_id
     return True
-
 
 
 def _default_days(hazard) -> int:
@@ -37,6 +37,9 @@ def validate(hazard, transition: Transition, data: dict) -> dict[str, str]:
             errors["rectified_on"] = f"整治完成日期不能早于排查日期（{hazard.screened_on:%Y-%m-%d}）。"
     return errors
 
+
+# 整治期限: the hazard's own date; empty at registration → working days by risk level from screening.
+RECTIFY_POLICY = DeadlinePolicy(_default_days, "working_days", field="rectify_deadline")
 
 HAZARD_KIND = register(CaseKind(
     label="hazards.hazard",
@@ -60,9 +63,9 @@ HAZARD_KIND = register(CaseKind(
                    note_required=True, send_back=True, style="danger"),
     ),
     deadlines={
-        S.PENDING: DeadlineRule(days=_default_days, working=True, field="rectify_deadline"),
-        S.RECTIFYING: DeadlineRule(days=_default_days, working=True, field="rectify_deadline"),
-        S.AWAITING_ACCEPTANCE: DeadlineRule(days=ACCEPTANCE_WORKING_DAYS, working=True),
+        S.PENDING: RECTIFY_POLICY,
+        S.RECTIFYING: RECTIFY_POLICY,
+        S.AWAITING_ACCEPTANCE: DeadlinePolicy(ACCEPTANCE_WORKING_DAYS, "working_days"),
     },
     validate=validate,
     supervise_capability="hazards.supervise",

@@ -5,6 +5,10 @@ calendar page; China's notices for 2017–2027 are loaded by migration (`data.py
     is_workday(day) -> bool
     add_working_days(start, n) -> date        the n-th working day after `start` (n=0: start itself)
     working_days_between(start, end) -> int   working days d with start < d <= end (negative if end < start)
+    workday_hours() -> (time, time)           office hours, settings.PINGAN_WORKDAY_HOURS (default 08:30–17:30)
+    end_of_working_day(day) -> datetime       the close of office hours on `day`
+    end_of_day(day) -> datetime               the end of the calendar day: the next midnight, local time
+    add_working_hours(start, hours) -> datetime   exact office time on working days (16:30 Fri + 4 h = Mon 11:30)
 
 Each year's non-default days are read once and cached (shared cache, 10 minutes; an edit clears its year).
 """
@@ -12,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 CACHE_SECONDS = 600
 _KEY = "pingan:calendar:{year}"
@@ -50,8 +56,6 @@ class _Lookup:
 
 def _as_date(value) -> dt.date:
     if isinstance(value, dt.datetime):
-        from django.utils import timezone
-
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if isinstance(value, dt.date):
         return value
@@ -110,3 +114,48 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
 def add_days(start: dt.date, n: int, *, working: bool) -> dt.date:
     """`n` natural days or working days after `start` (the two kinds of deadline rule)."""
     return add_working_days(start, n) if working else _as_date(start) + dt.timedelta(days=n)
+
+
+# --- working hours -------------------------------------------------------------------------------------
+def workday_hours() -> tuple[dt.time, dt.time]:
+    """Office hours of a working day: settings.PINGAN_WORKDAY_HOURS = ("08:30", "17:30") by default."""
+    start, end = getattr(settings, "PINGAN_WORKDAY_HOURS", ("08:30", "17:30"))
+    return dt.time.fromisoformat(start), dt.time.fromisoformat(end)
+
+
+def _at(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+def end_of_working_day(day: dt.date) -> dt.datetime:
+    """The close of office hours on `day` (local time)."""
+    return _at(_as_date(day), workday_hours()[1])
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The end of the calendar day `day`: the next midnight, local time (a date typed by a person, such as
+    整治期限 or an extension's new date, is due then)."""
+    return _at(_as_date(day) + dt.timedelta(days=1), dt.time.min)
+
+
+def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
+    """`hours` of office time after `start`, counted only within office hours on working days. A start
+    outside office hours counts from the next opening; a span ending exactly at closing time ends then.
+    (08:30–17:30: Friday 16:30 + 4 h = 1 h on Friday, 3 h on Monday → Monday 11:30.)"""
+    begin, end = workday_hours()
+    if end <= begin:
+        raise ValueError("办公时间设置不正确：下班时间须晚于上班时间。")
+    moment = timezone.localtime(start) if timezone.is_aware(start) else timezone.make_aware(start)
+    remaining = dt.timedelta(hours=hours)
+    day = moment.date()
+    lookup = _Lookup()
+    if not lookup.is_workday(day) or moment.time() >= end:
+        moment = _at(add_working_days(day, 1), begin)
+    elif moment.time() < begin:
+        moment = _at(day, begin)
+    while True:
+        left_today = _at(moment.date(), end) - moment
+        if remaining <= left_today:
+            return moment + remaining
+        remaining -= left_today
+        moment = _at(add_working_days(moment.date(), 1), begin)

@@ -127,11 +127,12 @@ def test_overdue_is_derived_at_query_time(world):
                          rectify_deadline=today() - dt.timedelta(days=1))
     assert list(Hazard.objects.overdue()) == [hazard]
     assert Hazard.objects.with_overdue().get().is_overdue is True
-    assert not Hazard.objects.overdue(on=today() - dt.timedelta(days=1)).exists()
+    # A date means the end of that day: due at the end of yesterday, not overdue as yesterday ends.
+    assert not Hazard.objects.overdue(today() - dt.timedelta(days=1)).exists()
     services.hazard_rectify(actor=world.users["handler_a"], hazard=hazard, rectified_on=today(), measures="x")
     # 待验收 has its own deadline: 5 working days from today.
     assert not Hazard.objects.overdue().exists()
-    assert Hazard.objects.overdue(on=add_working_days(today(), 6)).get() == hazard
+    assert Hazard.objects.overdue(add_working_days(today(), 6)).get() == hazard
 
 
 def test_supervision_has_its_own_deadline_and_is_answered_once(world):

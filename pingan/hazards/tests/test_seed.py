@@ -1,6 +1,7 @@
 """Demo hazards: the report's shares, deterministic, idempotent, none for a structure-only seed."""
 import pytest
 
+from pingan.cases.models import TransitionLog
 from pingan.core.models import AuditEntry
 from pingan.core.seed import SeedContext
 from pingan.hazards.models import Hazard
@@ -23,7 +24,12 @@ def test_a_small_seed_makes_a_year_of_hazards_mostly_rectified_some_overdue(worl
     assert Hazard.objects.overdue().exists()
     assert Hazard.objects.filter(risk_level="03").count() > Hazard.objects.filter(risk_level="01").count()
     assert Hazard.objects.values("hazard_type").distinct().count() >= 8
-    assert AuditEntry.objects.filter(action="hazard.register").count() == total
+    # The case layer's bulk path: one audit entry and one 演示数据 log line per hazard, no direct writes.
+    assert AuditEntry.objects.filter(action="hazard.seed_state").count() == total
+    assert TransitionLog.objects.filter(case_type="hazards.hazard", action_label="演示数据").count() == total
+    assert not Hazard.objects.filter(state__in=["pending", "rectifying", "awaiting_acceptance"],
+                                     due_at__isnull=True).exists()
+    assert not Hazard.objects.filter(state="rectified", closed_at__isnull=True).exists()
     seed_hazards(ctx())
     assert Hazard.objects.count() == total
 
