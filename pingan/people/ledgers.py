@@ -41,7 +41,7 @@ class IdCell(str):
 
 def _may_reveal(ctx) -> bool:
     """Full numbers only where the engine says so: an import (its comparisons are never shown) or an export
-    that asked for full values with a reason by a role that may reveal (core.ledgers.export)."""
+    that asked for full values with a reason by a role that may reveal (pingan.ledgers.export)."""
     return bool(getattr(ctx, "full_values", False))
 
 
