@@ -4,11 +4,12 @@ from __future__ import annotations
 from django import forms
 
 from pingan.accounts.models import Department
+from pingan.cases.forms import ActionForm
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
 
 from .choices import Channel, DeadlineUnit, FieldType, PhotoRule, Satisfaction, Urgency
-from .models import Category, CategoryField, DispatchRule
+from .models import Category, CategoryField, DispatchRule, Event
 
 
 class CategoryForm(forms.ModelForm):
@@ -137,3 +138,76 @@ def category_fields_data(categories) -> dict:
 
 
 DEADLINE_UNITS = DeadlineUnit.choices
+
+
+# --- the forms of two steps that the generic step form cannot guess (pingan/cases/forms.py) ----------------
+class DispatchForm(ActionForm):
+    """派遣: a department or a township of the user's scope, proposed by the dispatch rule."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("assigned_department", "assigned_township"):
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            if name == "assigned_department":
+                field.queryset = Department.objects.visible_to(self.user).filter(is_active=True).order_by("name")
+                field.label = "承办部门"
+            else:
+                field.queryset = Node.objects.visible_to(self.user).filter(level=Level.TOWNSHIP).order_by("code")
+                field.label = "或派给乡镇"
+        from pingan.cases.deadlines import describe
+
+        from . import deadlines
+
+        rule = deadlines.rule_for(self.case.category, self.case.jurisdiction)
+        unit = (rule.department or rule.township) if rule is not None else None
+        if not self.is_bound and rule is not None:
+            for name, value in (("assigned_department", rule.department), ("assigned_township", rule.township)):
+                if name in self.fields and value is not None:
+                    self.initial[name] = value.pk
+        amount, unit_name = deadlines.handling_rule(self.case, rule)
+        hints = [f"按派遣规则建议：{unit.name}"] if unit is not None else []
+        hints.append(f"处置时限 {describe(amount, unit_name)}（派给规则以外的单位时按类别时限）")
+        if "assigned_department" in self.fields:
+            self.fields["assigned_department"].help_text = "；".join(hints) + "。"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("assigned_department") and data.get("assigned_township"):
+            raise forms.ValidationError("承办部门和乡镇只能选一个。")
+        if not self.errors and not data.get("assigned_department") and not data.get("assigned_township"):
+            raise forms.ValidationError("请选择承办部门或乡镇。")
+        return data
+
+
+class DuplicateForm(ActionForm):
+    """重复件: the original's number (typed, or one of the similar events proposed)."""
+
+    def build_field(self, model, name, *, required):
+        if name != "duplicate_of":
+            return super().build_field(model, name, required=required)
+        return forms.CharField(label="原件编号", max_length=40, required=required,
+                               error_messages={"required": "请填写或选择原件的事件编号。",
+                                               "max_length": "事件编号太长了。"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from . import services
+
+        find = getattr(services, "duplicate_candidates", None)
+        self.suggestions = find(self.case, self.user) if find is not None else []
+        if self.suggestions and "duplicate_of" in self.fields:
+            self.fields["duplicate_of"].help_text = "可能重复的事件：" + "；".join(
+                f"{s.number}（{s.category.name} · {s.jurisdiction.name} · {s.reported_at:%m-%d %H:%M}）"
+                for s in self.suggestions)
+        self.initial.pop("duplicate_of", None)
+
+    def clean_duplicate_of(self):
+        number = (self.cleaned_data.get("duplicate_of") or "").strip()
+        if not number:
+            return None
+        original = Event.objects.visible_to(self.user).exclude(pk=self.case.pk).filter(number=number).first()
+        if original is None:
+            raise forms.ValidationError(f"找不到编号为“{number[:40]}”的事件。")
+        return original

@@ -1,22 +1,18 @@
 from django.urls import path
 
+from pingan.cases.views import case_urlpatterns
+
 from . import views
 
 app_name = "events"
 
 urlpatterns = [
     path("", views.event_list, name="list"),
-    path("queue/", views.queue, name="queue"),
     path("report/", views.report, name="report"),
     path("sw.js", views.service_worker, name="service_worker"),
     path("bulk-dispatch/", views.bulk_dispatch, name="bulk_dispatch"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/act/", views.act, name="act"),
-    path("<int:pk>/supervise/", views.supervise, name="supervise"),
-    path("<int:pk>/supervision-reply/", views.supervision_reply, name="supervision_reply"),
-    path("<int:pk>/extension/", views.extension, name="extension"),
-    path("<int:pk>/evaluate/", views.evaluate, name="evaluate"),
-    path("<int:pk>/photo/", views.photo, name="photo"),
+    # The generic case pages: queue/, <pk>/ (detail), <pk>/act/, supervise/, supervision-reply/, extension/…
+    *case_urlpatterns("events.event"),
     path("<int:pk>/reveal/", views.reveal, name="reveal"),
     path("config/", views.category_list, name="category_list"),
     path("config/categories/new/", views.category_edit, name="category_create"),

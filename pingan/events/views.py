@@ -1,5 +1,6 @@
-"""Grid-event pages: the phone report page, lists and the work queue, an event's page with its workflow
-steps, and the district's configuration (categories, dispatch rules, Open311 keys)."""
+"""Grid-event pages: the phone report page, the list, the event's own fields on the generic case pages
+(pingan/cases/views.py: the page, its steps, 督办, 延期 and the work queue), and the district's configuration
+(categories, dispatch rules, Open311 keys)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,29 +8,26 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pingan.accounts.models import Department
-from pingan.cases.models import Extension, Supervision, WorkflowAttachment
+from pingan.cases.views import EXTENSIONS_TAB, OVERDUE_TAB, SUPERVISED_TAB, QueueTab, Surface, register_surface
 from pingan.core.scoping import get_visible_or_404, scoped
 from pingan.core.services import validation_message
-from pingan.core.views import PAGE_SIZE, paginate, require_capability
-from pingan.cases import engine
+from pingan.core.views import paginate, require_capability
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
 
 from . import selectors, services
-from .choices import EventState, Satisfaction, Source, Urgency
-from .forms import (CategoryFieldForm, CategoryForm, DispatchRuleForm, EvaluateForm, KeyForm, ReportForm,
-                    attributes_from, category_fields_data, labelled_errors)
+from .choices import EventState, Source, Urgency
+from .forms import (CategoryFieldForm, CategoryForm, DispatchForm, DispatchRuleForm, DuplicateForm, KeyForm,
+                    ReportForm, attributes_from, category_fields_data, labelled_errors)
 from .models import Category, CategoryField, DispatchRule, Event, Open311Key
-from .workflow import EVENT_KIND, may_evaluate
 
 STATIC = Path(__file__).resolve().parent / "static" / "events"
 
@@ -140,23 +138,6 @@ def event_list(request):
     }, status=400 if errors else 200)
 
 
-@login_required
-def queue(request):
-    _require_cases(request)
-    tab = request.GET.get("tab", "mine")
-    if tab not in selectors.QUEUE_TABS:
-        tab = "mine"
-    counts = selectors.queue_counts(request.user)
-    paginator = Paginator(selectors.queue(request.user, tab), PAGE_SIZE)
-    if counts is not None:
-        paginator.count = counts[tab]  # the tab's count is this list's: no second COUNT of the same rows
-    page = paginator.get_page(request.GET.get("page"))
-    if tab == "overdue":
-        page.object_list = selectors.page_by_ids(page.object_list, selectors.queue(request.user, tab))
-    return render(request, "events/queue.html", {"page": page, "tab": tab, "tabs": selectors.QUEUE_TABS,
-                                                 "counts": counts})
-
-
 @require_capability("events.register")
 @require_POST
 def bulk_dispatch(request):
@@ -186,50 +167,38 @@ def bulk_dispatch(request):
     return redirect("events:list")
 
 
-# --- One event ---------------------------------------------------------------------------------------------
+# --- One event (the generic case pages of pingan/cases; this module adds the event's own fields) ----------
+def _detail_queryset():
+    return Event.objects.select_related("category", "category__parent", "jurisdiction", "jurisdiction__parent",
+                                        "assigned_department", "assigned_township", "reporter", "duplicate_of")
+
+
 def _event_or_404(request, pk):
-    return get_visible_or_404(
-        Event.objects.select_related("category", "category__parent", "jurisdiction", "jurisdiction__parent",
-                                     "assigned_department", "assigned_township", "reporter", "duplicate_of"),
-        request.user, pk=pk)
+    return get_visible_or_404(_detail_queryset(), request.user, pk=pk)
 
 
-@login_required
-@scoped(Event)
-def detail(request, pk: int, errors: dict | None = None, status: int = 200):
-    _require_cases(request)
+def _detail_context(request, event: Event, names: set) -> dict:
     user = request.user
-    event = _event_or_404(request, pk)
-    actions = engine.allowed_actions(user, event)
-    names = {t.name for t in actions}
-    log = list(engine.case_log(event))
-    for row in log:
-        row.from_label = EVENT_KIND.state_label(row.from_state) if row.from_state else ""
-        row.to_label = EVENT_KIND.state_label(row.to_state) if row.to_state else ""
-    supervisions = list(engine.case_supervisions(event))
-    extensions = list(engine.case_extensions(event))
-    plan = services.dispatch_plan(event) if "dispatch" in names else None
-    context = {
-        "event": event, "kind": EVENT_KIND, "actions": actions, "names": names, "log": log,
-        "supervisions": supervisions, "extensions": extensions, "errors": errors or {},
-        "overdue": Event.objects.filter(pk=event.pk).overdue().exists(),
-        "plan": plan,
-        "departments": Department.objects.visible_to(user).filter(is_active=True) if plan is not None else [],
-        "townships": Node.objects.visible_to(user).filter(level=Level.TOWNSHIP) if plan is not None else [],
-        "suggestions": services.duplicate_candidates(event, user) if "duplicate" in names else [],
-        "may_supervise": engine.may_supervise(user, event),
-        "may_handle": engine.may_handle(user, event),
-        "approvable": [x for x in extensions if x.status == Extension.Status.PENDING
-                       and engine.may_approve_extension(user, x, event)],
-        "open_supervisions": [s for s in supervisions if s.status == Supervision.Status.OPEN],
-        "may_evaluate": event.state == EventState.CLOSED and user.can("events.evaluate") and may_evaluate(user, event),
-        "satisfactions": Satisfaction.choices, "urgencies": Urgency.choices,
-        "attributes": _attribute_rows(event),
-        "show_reporter": _shows_reporter(user, event),
-        "may_reveal": _shows_reporter(user, event) and user.can("people.reveal_id")
-        and bool(event.reporter_phone_masked or event.reporter_email_masked),
+    shows = _shows_reporter(user, event)
+    return {
+        "event": event, "attributes": _attribute_rows(event), "show_reporter": shows,
+        "may_reveal": shows and user.can("people.reveal_id") and bool(event.reporter_phone_masked
+                                                                      or event.reporter_email_masked),
     }
-    return render(request, "events/detail.html", context, status=status)
+
+
+register_surface(Surface(
+    kind="events.event", namespace="events", detail_template="events/detail.html",
+    detail_queryset=_detail_queryset, detail_context=_detail_context,
+    action_forms={"dispatch": DispatchForm, "duplicate": DuplicateForm},
+    photo_steps=("accept", "feedback", "close", "send_back", "return"),
+    next_steps=("register", "dispatch", "accept", "feedback", "close", "evaluate"),
+    queue_tabs=(QueueTab("mine", "待我处理", lambda qs, user, kind: qs.filter(selectors.waiting_q(user))),
+                OVERDUE_TAB, SUPERVISED_TAB, EXTENSIONS_TAB),
+    list_columns=(("类别", "category.name"), ("所在地", "jurisdiction.name"), ("紧急程度", "urgency"),
+                  ("承办部门", "assigned_department.name"), ("承办乡镇", "assigned_township.name")),
+    title=lambda event: event.category.name,
+))
 
 
 def _shows_reporter(user, event: Event) -> bool:
@@ -267,166 +236,6 @@ def _attribute_rows(event: Event):
         shown = "、".join(names.get(v, v) for v in value) if isinstance(value, list) else names.get(value, value)
         rows.append((field.label if field else code, shown))
     return rows
-
-
-@require_capability("data.write")
-@require_POST
-@scoped(Event)
-def act(request, pk: int):
-    """One workflow step from the event page."""
-    user = request.user
-    event = _event_or_404(request, pk)
-    action = request.POST.get("action", "")
-    data = {}
-    try:
-        if action == "register" and request.POST.get("urgency"):
-            data["urgency"] = request.POST["urgency"]
-        elif action == "dispatch":
-            if request.POST.get("department"):
-                data["assigned_department"] = _pick(Department.objects.filter(is_active=True), user,
-                                                    request.POST["department"], "assigned_department", "承办部门")
-            if request.POST.get("township"):
-                data["assigned_township"] = _pick(Node.objects.filter(level=Level.TOWNSHIP), user,
-                                                  request.POST["township"], "assigned_township", "承办乡镇")
-        elif action == "duplicate":
-            number = request.POST.get("duplicate_of", "").strip()
-            original = Event.objects.visible_to(user).filter(number=number).first() if number else None
-            if number and original is None:
-                raise ValidationError({"duplicate_of": f"找不到编号为“{number[:40]}”的事件。"})
-            data["duplicate_of"] = original
-        elif action == "feedback":
-            data["handling_result"] = request.POST.get("handling_result", "")
-        elif action == "close":
-            data["check_note"] = request.POST.get("check_note", "")
-        services.event_act(actor=user, event=event, action=action, data=data, note=request.POST.get("note", ""),
-                           photos=request.FILES.getlist("photos"))
-    except ValidationError as exc:
-        return _detail_error(request, pk, exc)
-    label = EVENT_KIND.transition(action).label
-    messages.success(request, f"已{label}。")
-    return redirect("events:detail", pk=event.pk)
-
-
-def _detail_error(request, pk, exc):
-    return detail(request, pk=pk, errors=_errors(exc), status=400)
-
-
-def _pick(qs, user, value, field, label):
-    if not str(value).isdigit():
-        raise ValidationError({field: f"{label}无效。"})
-    obj = qs.visible_to(user).filter(pk=int(value)).first()
-    if obj is None:
-        raise ValidationError({field: f"所选{label}不存在或不在您的管辖范围内。"})
-    return obj
-
-
-def _parse_date(value: str, field: str):
-    from pingan.events.intake import normalize
-
-    text = normalize(value)
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError({field: f"日期“{text[:20]}”格式不正确，应为 YYYY-MM-DD。"}) from None
-
-
-@require_capability("events.supervise")
-@require_POST
-@scoped(Event)
-def supervise(request, pk: int):
-    event = _event_or_404(request, pk)
-    try:
-        services.event_supervise(actor=request.user, event=event, note=request.POST.get("note", ""),
-                                 due_on=_parse_date(request.POST.get("due_on", ""), "due_on"))
-    except ValidationError as exc:
-        return _detail_error(request, pk, exc)
-    messages.success(request, "已督办。")
-    return redirect("events:detail", pk=event.pk)
-
-
-@login_required
-@require_POST
-@scoped(Event)
-def supervision_reply(request, pk: int):
-    event = _event_or_404(request, pk)
-    supervision = Supervision.objects.visible_to(request.user).filter(
-        case_type="events.event", case_id=event.pk, pk=request.POST.get("supervision") or 0).first() \
-        if str(request.POST.get("supervision", "")).isdigit() else None
-    if supervision is None:
-        raise Http404("督办记录不存在。")
-    try:
-        services.event_supervision_reply(actor=request.user, event=event, supervision=supervision,
-                                         reply=request.POST.get("reply", ""))
-    except ValidationError as exc:
-        return _detail_error(request, pk, exc)
-    messages.success(request, "督办已反馈。")
-    return redirect("events:detail", pk=event.pk)
-
-
-@login_required
-@require_POST
-@scoped(Event)
-def extension(request, pk: int):
-    """Request an extension (handler) or decide one (the level above)."""
-    event = _event_or_404(request, pk)
-    try:
-        if request.POST.get("extension"):
-            ext = Extension.objects.visible_to(request.user).filter(
-                case_type="events.event", case_id=event.pk, pk=request.POST["extension"]).first() \
-                if request.POST["extension"].isdigit() else None
-            if ext is None:
-                raise Http404("延期申请不存在。")
-            approve = request.POST.get("decision") == "approve"
-            services.event_extension_decide(actor=request.user, event=event, extension=ext, approve=approve,
-                                            note=request.POST.get("note", ""))
-            messages.success(request, "已批准延期。" if approve else "已不批准延期。")
-        else:
-            new = _parse_date(request.POST.get("new_deadline", ""), "new_deadline")
-            services.event_extension_request(actor=request.user, event=event, new_deadline=new,
-                                             reason=request.POST.get("reason", ""))
-            messages.success(request, "延期申请已提交，等待审批。")
-    except ValidationError as exc:
-        return _detail_error(request, pk, exc)
-    return redirect("events:detail", pk=event.pk)
-
-
-@require_capability("events.evaluate")
-@require_POST
-@scoped(Event)
-def evaluate(request, pk: int):
-    event = _event_or_404(request, pk)
-    form = EvaluateForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError({"satisfaction": "请选择满意、基本满意或不满意。"})
-        services.event_evaluate(actor=request.user, event=event, satisfaction=form.cleaned_data["satisfaction"],
-                                note=form.cleaned_data["evaluation_note"])
-    except ValidationError as exc:
-        return _detail_error(request, pk, exc)
-    messages.success(request, "评价已保存。")
-    return redirect("events:detail", pk=event.pk)
-
-
-@login_required
-@scoped(Event)
-def photo(request, pk: int):
-    """A photo of an event the user may see (report photos included for the handling department)."""
-    _require_cases(request)
-    event = _event_or_404(request, pk)
-    ident = request.GET.get("id", "")
-    attachment = WorkflowAttachment.objects.filter(case_type="events.event", case_id=event.pk,
-                                                   pk=int(ident) if ident.isdigit() else 0).first()
-    if attachment is None:
-        raise Http404("照片不存在。")
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("照片文件已不存在。") from None
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 # --- Configuration -----------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ class EventSerializer(serializers.ModelSerializer):
         model = Event
         fields = ["id", "number", "category", "category_name", "jurisdiction", "jurisdiction_name", "description",
                   "address", "latitude", "longitude", "urgency", "source", "state", "state_display", "reported_at",
-                  "assigned_department", "deadline", "due_at", "is_overdue", "closed_at", "sent_back_count"]
+                  "assigned_department", "due_at", "is_overdue", "closed_at", "sent_back_count"]
 
     def get_fields(self):
         """ModelSerializer introspects the model for every instance (over half of serialising one event);

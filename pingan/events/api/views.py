@@ -1,4 +1,5 @@
-"""Events API: scoped reads, and reporting (the phone page's offline queue posts here, multipart)."""
+"""Events API: the generic case API (pingan/cases/api: list, retrieve, act, log, attachments, 督办, 延期), and
+reporting (the phone page's offline queue posts here, multipart, with an idempotency key)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,7 +8,7 @@ from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from pingan.core.api import ScopedReadOnlyViewSet
+from pingan.cases.api.views import CaseViewSet
 from pingan.core.parsers import JSONParser
 from pingan.geo.models import Node
 
@@ -45,16 +46,15 @@ def _own_place(user):
                                          request={"multipart/form-data": EventReportSerializer,
                                                   "application/json": EventReportSerializer},
                                          responses={200: EventSerializer, 201: EventSerializer}))
-class EventViewSet(ScopedReadOnlyViewSet):
+class EventViewSet(CaseViewSet):
     queryset = Event.objects.select_related("category", "jurisdiction", "assigned_department").order_by("-reported_at", "-id")
     serializer_class = EventSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     filterset_fields = ["state", "source", "urgency"]
 
-    def get_queryset(self):
-        return super().get_queryset().with_overdue()
-
-    def create(self, request):
+    def create(self, request, *args, **kwargs):
+        """Reporting keeps its own path: the category's fields, the reporter's grid and the idempotency key of
+        the offline queue (services.event_report registers through the case engine)."""
         user = request.user
         if not user.can("events.report"):
             raise PermissionDenied("您的角色不能上报网格事件。")

@@ -31,18 +31,35 @@ def test_a_leader_cannot_supervise_an_event_on_the_page(world, event, client):
     assert not Supervision.objects.exists()
 
 
-def test_a_leader_cannot_supervise_through_the_service(world, event):
+def test_a_leader_cannot_supervise_through_the_engine(world, event):
     from django.core.exceptions import PermissionDenied
 
+    from pingan.cases import engine
+
     with pytest.raises(PermissionDenied):
-        services.event_supervise(actor=world.users["leader"], event=event, note="请尽快处理")
+        engine.supervise(actor=world.users["leader"], case=event, note="请尽快处理")
     assert not Supervision.objects.exists()
+
+
+def test_a_leader_gets_no_action_page_and_no_buttons(world, event, client):
+    client.force_login(world.users["leader"])
+    page = client.get(f"/events/{event.pk}/").content.decode()
+    assert f"/events/{event.pk}/act/" not in page and "申请延期" not in page
+    for url in (f"/events/{event.pk}/act/?action=register", f"/events/{event.pk}/supervise/",
+                f"/events/{event.pk}/extension/", f"/events/{event.pk}/extension/decide/",
+                f"/events/{event.pk}/supervision-reply/"):
+        assert client.get(url).status_code == 403, url
+    assert client.post(f"/events/{event.pk}/act/", {"action": "register"}).status_code == 403
+    event.refresh_from_db()
+    assert event.state == "reported"
 
 
 def test_the_centre_still_supervises_an_event(world, event, client):
     client.force_login(world.users["center_staff"])
     response = client.post(f"/events/{event.pk}/supervise/", {"note": "请尽快处理"})
-    assert response.status_code == 302 and Supervision.objects.count() == 1
+    assert response.status_code == 302
+    supervision = Supervision.objects.get()
+    assert supervision.note == "请尽快处理" and supervision.case_id == event.pk and supervision.status == "open"
 
 
 def test_a_leader_cannot_supervise_a_hazard_on_the_page_or_the_api(world, client, api):

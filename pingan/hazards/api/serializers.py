@@ -1,7 +1,6 @@
 from rest_framework import serializers
 
 from pingan.accounts.models import Department
-from pingan.cases.models import TransitionLog
 from pingan.geo.models import Node
 
 from ..choices import HazardType, RiskLevel
@@ -24,7 +23,7 @@ class HazardSerializer(serializers.ModelSerializer):
                   "hazard_type_display", "risk_level", "risk_level_display", "description", "location", "latitude",
                   "longitude", "responsible_department", "responsible_department_name", "responsible_unit_name",
                   "responsible_person", "rectify_deadline", "measures", "rectified_on", "accepted_on",
-                  "acceptance_note", "state", "state_display", "deadline", "is_overdue", "sent_back_count",
+                  "acceptance_note", "state", "state_display", "due_at", "is_overdue", "sent_back_count",
                   "closed_at", "created_at", "updated_at"]
         read_only_fields = fields
 
@@ -62,42 +61,3 @@ class HazardCreateSerializer(serializers.Serializer):
         if dept is None:
             raise serializers.ValidationError("整治责任单位不存在或不在您的管辖范围内。")
         return dept
-
-
-class TransitionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["start", "complete", "accept", "send_back"],
-                                     help_text="start 开始整治；complete 整治完成提请验收；accept 验收通过；send_back 退回")
-    rectified_on = serializers.DateField(required=False, allow_null=True, default=None)
-    measures = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    acceptance_note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-
-class SuperviseSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=2000)
-    due_on = serializers.DateField(required=False, allow_null=True, default=None)
-
-
-class ExtensionSerializer(serializers.Serializer):
-    new_deadline = serializers.DateField()
-    reason = serializers.CharField(max_length=2000)
-
-
-class TransitionLogSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = TransitionLog
-        fields = ["id", "kind", "action", "action_label", "from_state", "to_state", "actor_name", "note", "at"]
-
-
-class AllowedActionSerializer(serializers.Serializer):
-    action = serializers.CharField()
-    label = serializers.CharField()
-    required = serializers.ListField(child=serializers.CharField())
-
-
-class HazardLogSerializer(serializers.Serializer):
-    """What `/hazards/{id}/log/` answers: one object (not a page) with the steps the caller may take and the
-    whole transition log."""
-
-    allowed_actions = AllowedActionSerializer(many=True)
-    log = TransitionLogSerializer(many=True)

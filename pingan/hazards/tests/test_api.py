@@ -42,17 +42,17 @@ def test_it_registers_a_hazard_and_takes_steps(world, api):
     body = response.json()
     assert body["state"] == "pending" and body["number"].startswith(f"YH{world.township('a').code}")
     hazard = Hazard.objects.get(pk=body["id"])
-    assert AuditEntry.objects.filter(action="hazard.register", object_id=str(hazard.pk)).exists()
+    assert AuditEntry.objects.filter(action="hazard.create", object_id=str(hazard.pk)).exists()
     handler = api(world.users["handler_a"])
     log = handler.get(f"{URL}{hazard.pk}/log/").json()
     assert [a["action"] for a in log["allowed_actions"]] == ["start", "complete"]
-    response = handler.post(f"{URL}{hazard.pk}/transition/", {"action": "complete",
+    response = handler.post(f"{URL}{hazard.pk}/act/", {"action": "complete",
                             "rectified_on": timezone.localdate().isoformat(), "measures": "设置限速标志"}, format="json")
     assert response.status_code == 200 and response.json()["state"] == "awaiting_acceptance"
-    response = handler.post(f"{URL}{hazard.pk}/transition/", {"action": "accept"}, format="json")
+    response = handler.post(f"{URL}{hazard.pk}/act/", {"action": "accept"}, format="json")
     assert response.status_code == 403
-    response = api(world.officer("a")).post(f"{URL}{hazard.pk}/transition/", {"action": "send_back"}, format="json")
-    assert response.status_code == 400 and "请填写退回理由" in response.json()["detail"]
+    response = api(world.officer("a")).post(f"{URL}{hazard.pk}/act/", {"action": "send_back"}, format="json")
+    assert response.status_code == 400 and response.json()["errors"] == {"note": ["请填写退回理由。"]}
 
 
 @pytest.mark.parametrize("change,field,message", [
@@ -103,7 +103,7 @@ def test_another_townships_hazard_answers_404(world, api):
     hazard = make_hazard(world, "a")
     client = api(world.officer("b"))
     assert client.get(f"{URL}{hazard.pk}/").status_code == 404
-    assert client.post(f"{URL}{hazard.pk}/transition/", {"action": "start"}, format="json").status_code == 404
+    assert client.post(f"{URL}{hazard.pk}/act/", {"action": "start"}, format="json").status_code == 404
     assert client.post(f"{URL}{hazard.pk}/supervise/", {"note": "x"}, format="json").status_code == 404
     assert Hazard.objects.get().state == "pending"
 
@@ -112,7 +112,7 @@ def test_supervision_and_extension_through_the_api(world, api):
     hazard = make_hazard(world, "a")
     response = api(world.users["center_staff"]).post(f"{URL}{hazard.pk}/supervise/", {"note": "限期整改"}, format="json")
     assert response.status_code == 201
-    new = (hazard.deadline + dt.timedelta(days=5)).isoformat()
+    new = (hazard.rectify_deadline + dt.timedelta(days=5)).isoformat()
     response = api(world.users["handler_a"]).post(f"{URL}{hazard.pk}/extension/", {"new_deadline": new, "reason": "等待配件"},
                                                   format="json")
     assert response.status_code == 201 and response.json()["status"] == "pending"

@@ -74,7 +74,7 @@ def test_leaders_cannot_open_the_registration_form(world, client):
 
 def test_a_future_rectification_date_and_wrong_steps_answer_400_or_403(world, client):
     hazard = make_hazard(world, "a")
-    url = reverse("hazards:transition", args=[hazard.pk])
+    url = reverse("hazards:act", args=[hazard.pk])
     client.force_login(world.users["handler_a"])
     future = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
     response = client.post(url, {"action": "complete", "rectified_on": future, "measures": "x"})
@@ -109,7 +109,7 @@ def test_supervision_and_extension_forms_reject_bad_input(world, client):
     assert response.status_code == 400
     client.force_login(world.users["handler_a"])
     response = client.post(reverse("hazards:supervision_reply", args=[hazard.pk]), {"supervision": 999, "reply": "x"})
-    assert response.status_code == 400 and "找不到这条督办记录" in response.content.decode()
+    assert response.status_code == 400 and "找不到这条待反馈的督办" in response.content.decode()
 
 
 def test_the_list_rejects_a_bad_filter_in_chinese(world, client):

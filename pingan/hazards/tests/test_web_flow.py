@@ -41,9 +41,9 @@ def test_a_hazard_goes_from_registration_to_rectified_through_the_web(world, cli
     client.force_login(handler)
     detail = client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
     assert "开始整治" in detail and "验收通过" not in detail
-    assert client.post(reverse("hazards:transition", args=[hazard.pk]),
+    assert client.post(reverse("hazards:act", args=[hazard.pk]),
                        {"action": "start", "measures": "清走液化气罐"}).status_code == 302
-    response = client.post(reverse("hazards:transition", args=[hazard.pk]), {
+    response = client.post(reverse("hazards:act", args=[hazard.pk]), {
         "action": "complete", "rectified_on": today.isoformat(), "measures": "清走液化气罐，设置警示标志"})
     assert response.status_code == 302
     hazard.refresh_from_db()
@@ -52,7 +52,7 @@ def test_a_hazard_goes_from_registration_to_rectified_through_the_web(world, cli
 
     client.force_login(officer)
     assert "验收通过" in client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
-    assert client.post(reverse("hazards:transition", args=[hazard.pk]),
+    assert client.post(reverse("hazards:act", args=[hazard.pk]),
                        {"action": "accept", "acceptance_note": "现场核查合格"}).status_code == 302
     hazard.refresh_from_db()
     assert hazard.state == "rectified" and hazard.deadline is None and hazard.closed_at
@@ -61,7 +61,7 @@ def test_a_hazard_goes_from_registration_to_rectified_through_the_web(world, cli
     assert steps == [("create", "grid_a"), ("start", "handler_a"), ("complete", "handler_a"), ("accept", "township_a")]
     actions = set(AuditEntry.objects.filter(object_type="hazards.hazard", object_id=str(hazard.pk))
                   .values_list("action", flat=True))
-    assert {"hazard.register", "hazard.start", "hazard.complete", "hazard.accept"} <= actions
+    assert {"hazard.create", "hazard.start", "hazard.complete", "hazard.accept"} <= actions
     page = client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
     assert "已整治" in page and "现场核查合格" in page
 
@@ -73,10 +73,10 @@ def test_an_overdue_hazard_shows_in_the_supervisors_queue_and_home(world, client
     on_time = make_hazard(world, "a", description="村口电线老化")
     assert Hazard.objects.overdue().get() == late
     client.force_login(world.users["center_staff"])
-    queue = client.get(reverse("hazards:queue")).content.decode()
+    queue = client.get(reverse("hazards:queue"), {"tab": "overdue"}).content.decode()
     assert late.number in queue and on_time.number not in queue
     home = client.get(reverse("core:home")).content.decode()
-    assert "风险隐患" in home and late.number in home
+    assert "风险隐患" in home and "/hazards/queue/?tab=overdue" in home
 
 
 def test_a_supervision_reaches_the_responsible_departments_queue_and_is_answered(world, client):
@@ -84,14 +84,17 @@ def test_a_supervision_reaches_the_responsible_departments_queue_and_is_answered
     client.force_login(world.users["center_staff"])
     assert client.post(reverse("hazards:supervise", args=[hazard.pk]), {"note": "请三日内整改到位"}).status_code == 302
     client.force_login(world.users["handler_a"])
-    queue = client.get(reverse("hazards:queue")).content.decode()
-    assert hazard.number in queue and "请三日内整改到位" in queue
+    queue = client.get(reverse("hazards:queue"), {"tab": "supervised"}).content.decode()
+    assert hazard.number in queue and "督办中 <strong>1</strong>" in queue
+    assert "请三日内整改到位" in client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
     supervision = hazard_supervision(hazard)
     assert client.post(reverse("hazards:supervision_reply", args=[hazard.pk]),
                        {"supervision": supervision.pk, "reply": "已清理完毕"}).status_code == 302
     supervision.refresh_from_db()
-    assert supervision.status == "answered"
-    assert hazard.number not in client.get(reverse("hazards:queue")).content.decode().split("已超期")[0]
+    assert supervision.status == "answered" and supervision.reply == "已清理完毕"
+    assert supervision.replied_by == world.users["handler_a"]
+    queue = client.get(reverse("hazards:queue"), {"tab": "supervised"}).content.decode()
+    assert hazard.number not in queue and "督办中 <strong>0</strong>" in queue
 
 
 def hazard_supervision(hazard):
