@@ -65,7 +65,7 @@ def hazard_register(*, actor: Any, data: dict, photos: Iterable[Any] = (), numbe
     排查日期 + sequence, the state, the due moment — the end of 整治期限 when given, else of the date the
     risk level's working days give from screening — the audit entry, the 登记 log row and its photos)."""
     if actor is not None and not actor.can("hazards.register"):
-        audit.record(actor=actor, action="hazard.register", outcome="failure", detail="无权登记风险隐患")
+        audit.record(actor=actor, action="hazard.create", outcome="failure", detail="无权登记风险隐患")
         raise PermissionDenied("您的角色不能登记风险隐患。")
     data = {k: v for k, v in data.items() if k in REGISTER_FIELDS}
     for key in ("description", "location", "responsible_unit_name", "responsible_person", "responsible_phone",
@@ -82,8 +82,7 @@ def hazard_register(*, actor: Any, data: dict, photos: Iterable[Any] = (), numbe
     if data.get("responsible_department") and not data["responsible_unit_name"]:
         data["responsible_unit_name"] = data["responsible_department"].name
     hazard = Hazard(**data, reported_by=actor if getattr(actor, "pk", None) else None, number=number or "")
-    return engine.case_register(actor=actor, case=hazard, photos=checked, at=data["screened_on"],
-                                audit_action="hazard.register")
+    return engine.case_register(actor=actor, case=hazard, photos=checked, at=data["screened_on"])
 
 
 def hazard_transition(*, actor: Any, hazard: Hazard, action: str, data: dict | None = None, note: str = "",

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from pingan.core.calendar import add_working_days
-from pingan.core.calendar.loader import load_holidays
 from pingan.core.models import AuditEntry
 from pingan.cases.models import Extension, Supervision, TransitionLog, WorkflowRule
 from pingan.cases import engine
@@ -18,16 +17,6 @@ from pingan.hazards import services
 from pingan.hazards.models import Hazard
 from pingan.hazards.testing import make_hazard
 from pingan.hazards.tests.conftest import not_image, png
-
-
-@pytest.fixture(autouse=True)
-def holidays(db):
-    load_holidays()
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def today():
@@ -166,8 +155,8 @@ def test_extensions_are_approved_by_the_level_above_only(world):
     hazard = make_hazard(world, "a")
     handler, officer = world.users["handler_a"], world.officer("a")
     bad = [
-        (hazard.deadline, "须晚于当前期限"),
-        (hazard.deadline + dt.timedelta(days=200), "不能超过 90 天"),
+        (engine.current_deadline(hazard), "须晚于当前期限"),
+        (engine.current_deadline(hazard) + dt.timedelta(days=200), "不能超过 90 天"),
         ("2025-13-01", "请填写正确的延期日期"),
     ]
     for value, message in bad:
@@ -175,10 +164,10 @@ def test_extensions_are_approved_by_the_level_above_only(world):
             services.hazard_extension_request(actor=handler, hazard=hazard, new_deadline=value, reason="等待材料")
         assert message in exc.value.message_dict["new_deadline"][0]
     extension = services.hazard_extension_request(actor=handler, hazard=hazard,
-                                                  new_deadline=hazard.deadline + dt.timedelta(days=7), reason="等待材料")
+                                                  new_deadline=engine.current_deadline(hazard) + dt.timedelta(days=7), reason="等待材料")
     with pytest.raises(ValidationError, match="已有一份待审批"):
         services.hazard_extension_request(actor=handler, hazard=hazard,
-                                          new_deadline=hazard.deadline + dt.timedelta(days=8), reason="再申请")
+                                          new_deadline=engine.current_deadline(hazard) + dt.timedelta(days=8), reason="再申请")
     for user in (handler, world.users["handler_b"], world.users["leader"], world.users["grid_a"]):
         with pytest.raises(PermissionDenied):
             services.hazard_extension_decide(actor=user, hazard=hazard, extension=extension, approve=True)
@@ -187,15 +176,16 @@ def test_extensions_are_approved_by_the_level_above_only(world):
     assert "不批准时请填写理由" in exc.value.message_dict["decision_note"][0]
     services.hazard_extension_decide(actor=officer, hazard=hazard, extension=extension, approve=False, note="理由不足")
     hazard.refresh_from_db()
-    assert Extension.objects.get().status == "refused" and hazard.deadline == extension.old_deadline
+    assert Extension.objects.get().status == "refused" and engine.current_deadline(hazard) == extension.old_deadline
     # A township officer's own request goes to the centre.
     own = services.hazard_extension_request(actor=officer, hazard=hazard,
-                                            new_deadline=hazard.deadline + dt.timedelta(days=3), reason="雨季施工")
+                                            new_deadline=engine.current_deadline(hazard) + dt.timedelta(days=3), reason="雨季施工")
     assert not engine.may_approve_extension(officer, own, hazard)
     assert not engine.may_approve_extension(world.officer("b"), own, hazard)
     services.hazard_extension_decide(actor=world.users["center_staff"], hazard=hazard, extension=own, approve=True)
     hazard.refresh_from_db()
-    assert hazard.deadline == hazard.rectify_deadline == own.new_deadline
+    assert engine.current_deadline(hazard) == hazard.rectify_deadline == own.new_deadline
+    assert hazard.due_at == engine.end_of_date(own.new_deadline)
 
 
 def test_case_numbers_count_per_township_and_day(world):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zoneinfo
 
 import openpyxl
 import pytest
@@ -14,6 +15,8 @@ from pingan.core.models import AuditEntry
 from pingan.cases.models import TransitionLog
 from pingan.hazards.choices import HazardStatus
 from pingan.hazards.models import Hazard
+
+BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 HEADERS = ["编号", "排查日期", "所属村(社区)", "隐患类型", "风险等级", "隐患描述", "整治责任单位", "整治责任人",
            "整治期限", "整治状态", "整治完成日期"]
@@ -60,9 +63,13 @@ def test_it_imports_a_csv_ledger_with_an_audit_entry_and_a_log_line_per_hazard(w
     assert result.ok, [str(p) for p in result.problems]
     assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
     h1, h2, h3 = Hazard.objects.order_by("number")
-    assert h1.state == HazardStatus.RECTIFIED and h1.rectified_on == dt.date(2017, 3, 30) and h1.deadline is None
+    assert h1.state == HazardStatus.RECTIFIED and h1.rectified_on == dt.date(2017, 3, 30) and h1.due_at is None
+    # Closed when 整治完成日期 began (Beijing time).
+    assert h1.closed_at == dt.datetime(2017, 3, 30, 0, 0, tzinfo=BEIJING)
     assert h1.jurisdiction == world.village("a") and h1.hazard_type == "01" and h1.risk_level == "01"
-    assert h2.state == HazardStatus.PENDING and h2.deadline == dt.date(2017, 4, 5)
+    # Due at the end of 整治期限 2017-04-05: midnight starting 04-06, Beijing time; overdue long since.
+    assert h2.state == HazardStatus.PENDING and h2.due_at == dt.datetime(2017, 4, 6, 0, 0, tzinfo=BEIJING)
+    assert set(Hazard.objects.overdue()) == {h2, h3}
     assert h3.state == HazardStatus.RECTIFYING and h3.jurisdiction == world.village("b")
     entries = AuditEntry.objects.filter(action="hazard.import")
     assert entries.count() == 3
