@@ -9,10 +9,13 @@ import json
 import operator
 from typing import Any, Iterable, Iterator
 
-from django.db import models
+from django.db import connection, models
+from django.db.models import Field
+from django.db.models.signals import post_init, pre_init
 from django.db.models.base import ModelState
+from django.utils import timezone
 
-from . import audit
+from . import audit, context
 from .models import AuditEntry
 
 
@@ -20,11 +23,6 @@ def bulk_audit(*, actor: Any, action: str, instances: Iterable[Any], created: bo
                scope_paths: list[str] | None = None, changes: list[dict] | None = None) -> None:
     """One audit entry per record, written in bulk (imports write thousands of records): on PostgreSQL one COPY
     of plain rows (no AuditEntry instances, the snapshot serialised once); elsewhere bulk_create."""
-    from django.db import connection
-    from django.utils import timezone
-
-    from . import context
-
     instances = list(instances)
     if not instances:
         return
@@ -96,8 +94,6 @@ def snapshotter(model: type[models.Model]):
 
 def copy_rows(table: str, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> None:
     """COPY plain rows (already database values) into a table on PostgreSQL."""
-    from django.db import connection
-
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
@@ -118,8 +114,6 @@ class _InsertPlan:
     """How to turn instances (or field dicts) of one model into COPY rows, worked out once per model."""
 
     def __init__(self, model: type[models.Model]):
-        from django.db.models.signals import post_init, pre_init
-
         meta = model._meta
         self.model = model
         self.pk = meta.pk
@@ -178,8 +172,6 @@ class _InsertPlan:
 def _is_plain(field: models.Field) -> bool:
     """A field whose Python value psycopg sends as is: Django's own text, number, boolean, date, key types
     (not a subclass that converts, like an encrypted text field)."""
-    from django.db.models import Field
-
     if isinstance(field, models.ForeignKey):
         return _is_plain(field.target_field)
     if not isinstance(field, _PLAIN_FIELDS) or isinstance(field, models.DateTimeField):
@@ -207,9 +199,6 @@ def build_instances(model: type[models.Model], rows: Iterable[dict[str, Any]]) -
 def bulk_insert(model: type[models.Model], instances: list[Any]) -> None:
     """Insert new rows and set their primary keys. On PostgreSQL: ids from the sequence, then one COPY
     (several times faster than INSERT for large imports); elsewhere bulk_create, which returns the ids."""
-    from django.db import connection
-    from django.utils import timezone
-
     if not instances:
         return
     if connection.vendor != "postgresql":

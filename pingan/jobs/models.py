@@ -7,14 +7,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pingan.accounts.choices import Role
+
+# Who may ask for (and approve) a full-value export: the capability of revealing ID numbers.
+REVEAL_CAPABILITY = "people.reveal_id"
+
 
 class JobQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> "JobQuerySet":
         """A job is its owner's alone: its files hold exactly what the owner may see, and nobody else's scope
         or role makes that theirs (district admins see only their own; the auditor and the security admin,
         who start no jobs, see none). Anyone else gets 404."""
-        from pingan.accounts.choices import Role
-
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if user.role in (Role.AUDITOR, Role.SECURITY_ADMIN):
@@ -24,8 +27,6 @@ class JobQuerySet(models.QuerySet):
     def awaiting_approval_for(self, user: Any) -> "JobQuerySet":
         """Full-value exports waiting for a second person: someone else who may reveal ID numbers, whose scope
         covers the place of the export."""
-        from pingan.jobs.services import REVEAL_CAPABILITY
-
         if user is None or not getattr(user, "is_authenticated", False) or not user.can(REVEAL_CAPABILITY):
             return self.none()
         if not user.scope_path:

@@ -28,7 +28,6 @@ from .handlers import handler_for
 from .models import Job
 
 logger = logging.getLogger(__name__)
-REVEAL_CAPABILITY = "people.reveal_id"
 
 
 # ------------------------------------------------------------------------------------------------ files

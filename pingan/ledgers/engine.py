@@ -19,7 +19,7 @@ from django.db import transaction
 from pingan.core import audit
 
 from .cleaning import CellError, clean_text
-from .columns import Column, PlaceColumn
+from .columns import Column, PlaceColumn, TextColumn
 from .places import PlaceIndex
 from .readers import LedgerFileError, ReadLimits, open_ledger
 from .spec import LedgerSpec, today
@@ -234,8 +234,6 @@ _MEMO_LIMIT = 50_000
 def _cell_reader(column: Any, ctx: LedgerContext):
     """raw -> (status, value-or-reason) for one column: cleaning and parsing, with a memo for columns whose
     parse is a pure function of the cell (dates, codes, places repeat across a ledger's rows)."""
-    from .columns import TextColumn
-
     parse, is_empty = column.parse, column.is_empty
     default_empty = type(column).is_empty is Column.is_empty
     if type(column).parse is TextColumn.parse and default_empty:

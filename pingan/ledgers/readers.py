@@ -20,6 +20,8 @@ import zlib
 from dataclasses import dataclass, replace
 from typing import IO, Any, Iterator
 
+from .cleaning import clean_text
+
 MB = 1024 * 1024
 # Kept for callers that imported it; the setting PINGAN_LEDGER_MAX_COLUMNS is what counts.
 MAX_COLUMNS = 200
@@ -417,8 +419,6 @@ def _open_csv(source: Any, limits: ReadLimits) -> Sheet:
 
 
 def _headers(first: Any, limits: ReadLimits | None = None) -> list[str]:
-    from .cleaning import clean_text
-
     limits = limits or ReadLimits()
     first = list(first)
     if len(first) > limits.max_columns:
