@@ -4,11 +4,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
+from pingan.core import indicators
 from pingan.core.views import require_capability
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
 
-from . import indicators
 from .params import BadRequest, default_period, parse_period, resolve_node
 
 

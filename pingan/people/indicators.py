@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from pingan.analytics.indicators import MAP, RATE, Query, group, indicator, rate
+from pingan.core.indicators import MAP, RATE, Query, group, indicator, rate
 
 from . import choices as c
 from .models import Person, SpecialEnrollment, Visit

@@ -6,9 +6,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from pingan.core import indicators
 from pingan.core.audit import record
 
-from .. import indicators
 from ..params import BadRequest, default_period, parse_period, resolve_node
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from pingan.analytics import indicators
-from pingan.analytics.indicators import Query, change, percent, rate
+from pingan.core import indicators
+from pingan.core.indicators import Query, change, percent, rate
 from pingan.hazards.choices import HazardStatus
 from pingan.hazards.models import Hazard
 

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from pingan.analytics.indicators import Query, compute
+from pingan.core.indicators import Query, compute
 from pingan.people import choices as c
 from pingan.people import services
 from pingan.people.testing import make_enrollment, make_person

@@ -10,7 +10,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from pingan.analytics import indicators
+from pingan.core import indicators
 from pingan.analytics.params import BadRequest, parse_period, resolve_node
 
 
