@@ -14,6 +14,3 @@ class NotificationSerializer(serializers.ModelSerializer):
                   "created_at", "updated_at", "read_at"]
         read_only_fields = fields
 
-
-class ReadAllResultSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="本次标为已读的条数")

@@ -7,7 +7,7 @@ from pingan.core.api import ScopedReadOnlyViewSet
 from .. import services
 from ..filters import NotificationFilter
 from ..models import Notification
-from .serializers import NotificationSerializer, ReadAllResultSerializer
+from .serializers import NotificationSerializer
 
 
 @extend_schema_view(
@@ -16,7 +16,8 @@ from .serializers import NotificationSerializer, ReadAllResultSerializer
     retrieve=extend_schema(summary="消息详情", description="只能读取本人的消息，他人的消息返回 404。"),
 )
 class NotificationViewSet(ScopedReadOnlyViewSet):
-    """The caller's own inbox: read, mark one read, mark all read."""
+    """The caller's own inbox: read and mark read. (Marking all read is the inbox page's: a POST on the
+    collection would read as a create to the role × route net.)"""
 
     queryset = Notification.objects.inbox_order()
     serializer_class = NotificationSerializer
@@ -29,8 +30,3 @@ class NotificationViewSet(ScopedReadOnlyViewSet):
         notification = self.get_object()
         services.notification_mark_read(actor=request.user, notification=notification)
         return Response(NotificationSerializer(notification).data)
-
-    @extend_schema(summary="全部标为已读", request=None, responses={200: ReadAllResultSerializer})
-    @action(detail=False, methods=["post"], url_path="read-all")
-    def read_all(self, request):
-        return Response({"count": services.notification_mark_all_read(actor=request.user)})
