@@ -562,11 +562,30 @@ def case_urlpatterns(label: str) -> list:
 
 
 # --- attachments -------------------------------------------------------------------------------------------
+def visible_attachment(user, pk) -> WorkflowAttachment:
+    """An attachment the user may see: its own row is in scope, or its case is (a report photo taken before
+    the case was dispatched belongs to the unit handling the case now). Otherwise 404."""
+    try:
+        return get_visible_or_404(WorkflowAttachment, user, pk=pk)
+    except Http404:
+        item = WorkflowAttachment.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+        if item is None:
+            raise
+        try:
+            model = apps.get_model(item.case_type)
+        except (LookupError, ValueError):
+            raise Http404("附件不存在。") from None
+        get_visible_or_404(model, user, pk=item.case_id)
+        return item
+
+
 @login_required
 @scoped(WorkflowAttachment)
 def attachment(request, pk: int):
     """A case's attachment (photo) served through scope: outside scope is 404, like the case itself."""
-    item = get_visible_or_404(WorkflowAttachment, request.user, pk=pk)
+    if not request.user.may_see_data_kind("case"):
+        raise Http404("附件不存在。")
+    item = visible_attachment(request.user, pk)
     try:
         handle = item.file.open("rb")
     except (FileNotFoundError, OSError):

@@ -173,8 +173,8 @@ class CaseViewSet(ScopedReadOnlyViewSet):
             filter_backends=[])
     def attachments(self, request, pk=None):
         case = self.get_object()
-        items = WorkflowAttachment.objects.visible_to(request.user).filter(
-            case_type=self.kind_label, case_id=case.pk).order_by("id")
+        # The case is in the caller's scope: so are its photos (a report photo taken before dispatch included).
+        items = WorkflowAttachment.objects.filter(case_type=self.kind_label, case_id=case.pk).order_by("id")
         return Response({"number": case.number, "attachments": AttachmentSerializer(items, many=True).data})
 
     # --- 督办 --------------------------------------------------------------------------------------------
