@@ -64,12 +64,6 @@ class DeadlinePolicy:
         return None if amount is None else (amount, self.unit)
 
 
-def DeadlineRule(days: Any = None, working: bool = True, field: str | None = None) -> DeadlinePolicy:  # noqa: N802
-    """Deprecated spelling of a DeadlinePolicy, kept only while events' declaration is ported; use
-    DeadlinePolicy(amount, unit="working_days" | "days", field=...)."""
-    return DeadlinePolicy(amount=days, unit="working_days" if working else "days", field=field)
-
-
 # --- declared effects of a transition --------------------------------------------------------------------
 @dataclass(frozen=True)
 class Effect:

@@ -8,8 +8,7 @@ from django.core.exceptions import ValidationError
 
 from pingan.core.uploads import ACCEPTED_LABEL, MAX_BYTES, MAX_FILES, CleanImage, clean_image, clean_images
 
-__all__ = ["ACCEPTED_LABEL", "MAX_BYTES", "MAX_FILES", "CleanImage", "clean_image", "prepare_photos",
-           "validate_images"]
+__all__ = ["ACCEPTED_LABEL", "MAX_BYTES", "MAX_FILES", "CleanImage", "clean_image", "prepare_photos"]
 
 
 def prepare_photos(photos: Iterable[Any], field: str = "photos") -> list[tuple[Any, str]]:
@@ -23,9 +22,4 @@ def prepare_photos(photos: Iterable[Any], field: str = "photos") -> list[tuple[A
         raise ValidationError({field: f"一次最多上传 {MAX_FILES} 张照片。"})
     cleaned = clean_images(raw, field=field) if raw else []
     return [(image.file, image.content_type) for image in done + cleaned]
-
-
-def validate_images(files: Iterable[Any], field: str = "photos") -> list[tuple[Any, str]]:
-    """Kept for callers of the old name: the same as prepare_photos."""
-    return prepare_photos(files, field=field)
 

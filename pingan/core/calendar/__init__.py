@@ -111,11 +111,6 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     return count
 
 
-def add_days(start: dt.date, n: int, *, working: bool) -> dt.date:
-    """`n` natural days or working days after `start` (the two kinds of deadline rule)."""
-    return add_working_days(start, n) if working else _as_date(start) + dt.timedelta(days=n)
-
-
 # --- working hours -------------------------------------------------------------------------------------
 def workday_hours() -> tuple[dt.time, dt.time]:
     """Office hours of a working day: settings.PINGAN_WORKDAY_HOURS = ("08:30", "17:30") by default."""

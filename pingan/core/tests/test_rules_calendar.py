@@ -2,17 +2,21 @@
 Sunday 09-29 and Saturday 10-12 worked; March 2023 has no holiday). Written to kill the mutants that
 `make mutants GROUPS=calendar` found alive: each test names the rule a planted fault would break."""
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from pingan.core import calendar
-from pingan.core.calendar import add_days, add_working_days, is_workday, working_days_between
+from pingan.core.calendar import (
+    add_working_days, add_working_hours, end_of_day, end_of_working_day, is_workday, working_days_between,
+)
 from pingan.core.calendar.loader import load_holidays
 from pingan.core.calendar.services import calendar_day_save
 from pingan.core.models import AuditEntry, CalendarDay
 
 D = dt.date
+BJ = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -57,10 +61,19 @@ def test_counting_backwards_steps_one_day_at_a_time(holidays):
 
 
 def test_natural_and_working_day_deadlines_differ_over_the_national_day(holidays):
-    assert add_days(D(2024, 9, 30), 5, working=False) == D(2024, 10, 5)
-    # 10-08, 10-09, 10-10, 10-11, then Saturday 10-12 (调休上班).
-    assert add_days(D(2024, 9, 30), 5, working=True) == D(2024, 10, 12)
-    assert add_days(D(2024, 9, 30), 0, working=True) == D(2024, 9, 30)
+    # Natural days: 2024-09-30 + 5 = 10-05, and its end is the midnight starting 10-06.
+    assert end_of_day(D(2024, 10, 5)) == dt.datetime(2024, 10, 6, 0, 0, tzinfo=BJ)
+    # Working days: 10-08, 10-09, 10-10, 10-11, then Saturday 10-12 (调休上班), closing at 17:30.
+    assert add_working_days(D(2024, 9, 30), 5) == D(2024, 10, 12)
+    assert end_of_working_day(D(2024, 10, 12)) == dt.datetime(2024, 10, 12, 17, 30, tzinfo=BJ)
+    assert add_working_days(D(2024, 9, 30), 0) == D(2024, 9, 30)
+
+
+def test_working_hours_skip_the_national_day_week(holidays):
+    # Monday 2024-09-30 15:30: 2 h that day; 10-01…10-07 off; Tuesday 10-08 08:30 + 3 h = 11:30.
+    assert add_working_hours(dt.datetime(2024, 9, 30, 15, 30, tzinfo=BJ), 5) == dt.datetime(2024, 10, 8, 11, 30, tzinfo=BJ)
+    # A naive moment is read as Beijing time.
+    assert add_working_hours(dt.datetime(2024, 9, 30, 15, 30), 5) == dt.datetime(2024, 10, 8, 11, 30, tzinfo=BJ)
 
 
 def test_a_moment_is_read_as_the_date_in_beijing(holidays, settings):
