@@ -13,4 +13,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = "消息通知"
 
     def ready(self) -> None:
+        from pingan.core import registry
+
         from . import checks  # noqa: F401  (system checks of the SMS settings)
+
+        registry.action_label("notification.send", "发送消息")
+        registry.action_label("notification.read", "消息标为已读")
+        registry.action_label("notification.read_all", "全部消息标为已读")

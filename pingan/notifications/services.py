@@ -123,10 +123,10 @@ def notify(recipients: Iterable[Any], *, kind: str, title: str, body: str = "", 
                        .values_list("recipient_id", "id"))
             for row in fresh:
                 row.pk = row.id = ids.get(row.recipient_id)
-        audit.record(actor=actor, action="notification.send", object_type=case_type or "notifications.notification",
-                     object_id=str(case_id or ""), object_repr=title,
-                     scope_path=audit.object_scope_path(case) if case is not None else "",
-                     changes={"kind": kind, "title": title, "new": len(fresh), "merged": len(merged)},
+        audit.record(actor=actor, action="notification.send", object_type="notifications.notification",
+                     object_repr=title, scope_path=audit.object_scope_path(case) if case is not None else "",
+                     changes={"kind": kind, "title": title, "case_type": case_type, "case_id": case_id,
+                              "new": len(fresh), "merged": len(merged)},
                      detail=f"发送消息“{title}”：新增 {len(fresh)} 条，合并 {len(merged)} 条")
     for channel in channels():
         channel.deliver(fresh, urgent=urgent)

@@ -239,3 +239,14 @@ def test_the_default_backend_only_logs(settings, caplog):
     caplog.set_level("INFO", logger="pingan.notifications")
     assert channels.sms_backend().send("13912345678", "【平安综治】督办") is True
     assert "139****5678" in caplog.text and "13912345678" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_audit_log_names_the_notification_actions_in_chinese(world, sms):
+    from pingan.core.audit_display import action_label
+
+    notify([world.users["township_a"]], kind=K.SYSTEM, title="系统通知")
+    entry = AuditEntry.objects.get(action="notification.send")
+    assert action_label(entry.action, object_type=entry.object_type) == "发送消息"
+    assert action_label("notification.read", object_type="notifications.notification") == "消息标为已读"
+    assert action_label("notification.read_all", object_type="notifications.notification") == "全部消息标为已读"
