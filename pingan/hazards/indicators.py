@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from pingan.analytics.indicators import RATE, Query, group, indicator, rate
+from pingan.core.indicators import RATE, Query, group, indicator, rate
 
 from .choices import HazardStatus
 from .models import Hazard
