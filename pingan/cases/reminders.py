@@ -119,10 +119,12 @@ def _remind(kind: Any, model: type, queryset, reminder_kind: str) -> int:
                                    due_at=OuterRef("due_at"))
     pending = queryset.filter(~Exists(sent)).select_related(*_related_for_path(model)).order_by("pk")
     total = 0
+    seen: set[int] = set()
     while True:
-        cases = list(pending[:BATCH])
-        if not cases:
+        cases = [c for c in pending[:BATCH] if c.pk not in seen]
+        if not cases:  # done (or a batch came back unrecorded: never loop on it)
             return total
+        seen.update(c.pk for c in cases)
         with transaction.atomic():
             Reminder.objects.bulk_create([Reminder(case_type=label, case_id=c.pk, kind=reminder_kind, due_at=c.due_at)
                                           for c in cases], ignore_conflicts=True)

@@ -3,7 +3,7 @@
     notify(recipients, *, kind, title, body="", url="", case=None, key=None, urgent=False, actor=None)
         -> list[Notification]   the rows written or merged, one per recipient
 
-Rows are written in bulk, then handed to the channels (`channels.py`: the inbox always, SMS for the kinds in
+Rows are written in bulk, then (once committed) handed to the channels (`channels.py`: the inbox always, SMS for the kinds in
 PINGAN_SMS_KINDS). Digests instead of storms: a recipient who already has an unread notification of the
 same kind and `key` created within PINGAN_NOTIFY_DIGEST_MINUTES gets that row updated (count + 1, shown as
 "等 N 件", the newest title and link) and no new SMS. Titles and bodies are short and never carry an ID
@@ -128,9 +128,18 @@ def notify(recipients: Iterable[Any], *, kind: str, title: str, body: str = "", 
                      changes={"kind": kind, "title": title, "case_type": case_type, "case_id": case_id,
                               "new": len(fresh), "merged": len(merged)},
                      detail=f"发送消息“{title}”：新增 {len(fresh)} 条，合并 {len(merged)} 条")
-    for channel in channels():
-        channel.deliver(fresh, urgent=urgent)
+    # The channels get the rows once they are committed: no SMS for a row a caller's transaction rolls back
+    # (outside any transaction this runs at once). A channel's failure is logged, never raised to the caller.
+    transaction.on_commit(lambda: deliver(fresh, urgent=urgent), robust=True)
     return [*fresh, *merged]
+
+
+def deliver(rows: list[Notification], *, urgent: bool = False) -> None:
+    """Hand newly written rows to every channel (in-app always, SMS by kind); merged rows are not handed."""
+    if not rows:
+        return
+    for channel in channels():
+        channel.deliver(rows, urgent=urgent)
 
 
 def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:

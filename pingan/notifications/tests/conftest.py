@@ -2,6 +2,13 @@ import pytest
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """with committed(): ... — the on-commit work (the channels, SMS) runs at the end of the block, as it
+    would when the request's transaction commits (a test runs inside one transaction that never does)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def receiver():
     """The case layer's receiver, attached for the test (CasesConfig.ready() attaches it in the app)."""
     from pingan.cases import notify

@@ -123,20 +123,36 @@ def test_a_digest_merges_within_the_window_and_not_after(world, sms, settings):
 
 
 @pytest.mark.django_db
-def test_sms_goes_for_the_configured_kinds_only_and_a_digest_sends_no_second_sms(phones, sms, settings):
+def test_sms_goes_for_the_configured_kinds_only_and_a_digest_sends_no_second_sms(phones, sms, settings, committed):
     settings.PINGAN_SMS_KINDS = ["overdue", "supervised"]
     handler = phones.users["handler_a"]
-    notify([handler], kind=K.ASSIGNED, title="新派案件：网格事件 SJ001", key="k")
+    with committed():
+        notify([handler], kind=K.ASSIGNED, title="新派案件：网格事件 SJ001", key="k")
     assert sms == []
-    notify([handler], kind=K.OVERDUE, title="已超期：网格事件 SJ001", key="overdue:events.event")
-    notify([handler], kind=K.OVERDUE, title="已超期：网格事件 SJ002", key="overdue:events.event")
+    with committed():
+        notify([handler], kind=K.OVERDUE, title="已超期：网格事件 SJ001", key="overdue:events.event")
+    with committed():
+        notify([handler], kind=K.OVERDUE, title="已超期：网格事件 SJ002", key="overdue:events.event")
     assert sms == [("13912345678", "【平安综治】已超期：网格事件 SJ001。请登录平台查看。")]
     row = Notification.objects.get(kind=K.OVERDUE)
     assert (row.count, row.sms) == (2, "sent")
     # No phone: the row says so, nothing is sent.
-    [row] = notify([phones.users["center_staff"]], kind=K.SUPERVISED, title="督办：网格事件 SJ001")
+    with committed():
+        [row] = notify([phones.users["center_staff"]], kind=K.SUPERVISED, title="督办：网格事件 SJ001")
     row.refresh_from_db()
     assert row.sms == "no_phone" and len(sms) == 1
+
+
+@pytest.mark.django_db
+def test_no_sms_for_a_notification_whose_transaction_rolled_back(phones, sms, committed):
+    from django.db import transaction
+
+    with committed(), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            notify([phones.users["handler_a"]], kind=K.OVERDUE, title="已超期：网格事件 SJ001")
+            raise RuntimeError("the caller's write failed")
+    assert sms == []
+    assert Notification.objects.count() == 0
 
 
 @pytest.mark.django_db
@@ -151,10 +167,11 @@ def test_quiet_hours(settings):
 
 
 @pytest.mark.django_db
-def test_quiet_hours_hold_sms_and_the_job_sends_them_after(phones, sms, settings):
+def test_quiet_hours_hold_sms_and_the_job_sends_them_after(phones, sms, settings, committed):
     _quiet_around_now(settings)
     handler, officer = phones.users["handler_a"], phones.users["township_a"]
-    notify([handler, officer], kind=K.SUPERVISED, title="督办：网格事件 SJ001", key="supervised:events.event")
+    with committed():
+        notify([handler, officer], kind=K.SUPERVISED, title="督办：网格事件 SJ001", key="supervised:events.event")
     assert sms == []
     assert sorted(Notification.objects.values_list("sms", flat=True)) == ["held", "held"]
     assert release_held_sms() == {}  # still quiet: nothing goes
@@ -171,11 +188,12 @@ def test_quiet_hours_hold_sms_and_the_job_sends_them_after(phones, sms, settings
 
 
 @pytest.mark.django_db
-def test_an_overdue_notice_of_an_urgent_case_is_not_held(phones, sms, settings):
+def test_an_overdue_notice_of_an_urgent_case_is_not_held(phones, sms, settings, committed):
     _quiet_around_now(settings)
     handler = phones.users["handler_a"]
-    notify([handler], kind=K.OVERDUE, title="已超期：网格事件 SJ009", urgent=True)
-    notify([handler], kind=K.SUPERVISED, title="督办：网格事件 SJ009", urgent=True)  # only overdue is exempt
+    with committed():
+        notify([handler], kind=K.OVERDUE, title="已超期：网格事件 SJ009", urgent=True)
+        notify([handler], kind=K.SUPERVISED, title="督办：网格事件 SJ009", urgent=True)  # only overdue is exempt
     assert sms == [("13912345678", "【平安综治】已超期：网格事件 SJ009。请登录平台查看。")]
     assert dict(Notification.objects.values_list("kind", "sms")) == {"overdue": "sent", "supervised": "held"}
 
@@ -192,13 +210,13 @@ class _Answer:
 
 
 @pytest.mark.django_db
-def test_the_http_gateway_posts_the_json_with_the_token_and_a_timeout(phones, settings):
+def test_the_http_gateway_posts_the_json_with_the_token_and_a_timeout(phones, settings, committed):
     settings.PINGAN_SMS_BACKEND = HTTP
     settings.PINGAN_SMS_URL = "http://sms.gateway.local/send"
     settings.PINGAN_SMS_TOKEN = "t0ken"
     settings.PINGAN_SMS_TIMEOUT_SECONDS = 3
     settings.PINGAN_NOTIFY_QUIET_HOURS = None
-    with mock.patch("urllib.request.urlopen", return_value=_Answer(200)) as urlopen:
+    with mock.patch("urllib.request.urlopen", return_value=_Answer(200)) as urlopen, committed():
         notify([phones.users["handler_a"]], kind=K.OVERDUE, title="已超期：网格事件 SJ001（来访人 140311199001011234）")
     [call] = urlopen.call_args_list
     request = call.args[0]
@@ -213,12 +231,12 @@ def test_the_http_gateway_posts_the_json_with_the_token_and_a_timeout(phones, se
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("failure", [urllib.error.URLError("no route"), TimeoutError("timed out"), "status"])
-def test_a_failing_gateway_does_not_break_the_caller(phones, settings, failure, caplog):
+def test_a_failing_gateway_does_not_break_the_caller(phones, settings, failure, caplog, committed):
     settings.PINGAN_SMS_BACKEND = HTTP
     settings.PINGAN_SMS_URL = "http://sms.gateway.local/send"
     settings.PINGAN_NOTIFY_QUIET_HOURS = None
     effect = {"return_value": _Answer(500)} if failure == "status" else {"side_effect": failure}
-    with mock.patch("urllib.request.urlopen", **effect):
+    with mock.patch("urllib.request.urlopen", **effect), committed():
         rows = notify([phones.users["handler_a"]], kind=K.OVERDUE, title="已超期：网格事件 SJ001")
     assert len(rows) == 1
     assert Notification.objects.get().sms == "failed"

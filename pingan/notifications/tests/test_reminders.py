@@ -86,7 +86,7 @@ def test_an_overdue_case_gets_one_overdue_notice_and_a_new_due_moment_another(wo
 
 
 @pytest.mark.django_db
-def test_an_overdue_urgent_case_is_texted_even_in_quiet_hours(world, make_event, settings):
+def test_an_overdue_urgent_case_is_texted_even_in_quiet_hours(world, make_event, settings, committed):
     handler = world.users["handler_a"]
     handler.phone = "13912345678"
     handler.save(update_fields=["phone"])
@@ -96,7 +96,8 @@ def test_an_overdue_urgent_case_is_texted_even_in_quiet_hours(world, make_event,
     police = world.departments["police_a"]
     make_event(assigned_department=police, due_at=timezone.now() - dt.timedelta(hours=1), urgency="urgent")
     make_event("a", assigned_department=police, due_at=timezone.now() - dt.timedelta(hours=1))
-    reminders.run_reminders()
+    with committed():
+        reminders.run_reminders()
     # The urgent case's notice was sent; the normal one merged into it (a digest sends no second SMS).
     assert list(Notification.objects.values_list("kind", "count", "sms")) == [("overdue", 2, "sent")]
 
