@@ -69,3 +69,25 @@ def test_simultaneous_registrations_get_distinct_consecutive_numbers():
     numbers = sorted(Hazard.objects.values_list("number", flat=True))
     prefix = f"YH{world.township('a').code}{day:%Y%m%d}"
     assert numbers == [f"{prefix}{i:03d}" for i in range(1, 7)]
+
+
+def test_two_registrations_with_one_idempotency_key_make_one_case():
+    """The loser of the race hits the unique key inside its savepoint and gets the winner's case back."""
+    from pingan.cases import engine
+    from pingan.cases.models import TransitionLog
+    from pingan.cases.tests.conftest import EventCases
+    from pingan.core.calendar.loader import load_holidays
+    from pingan.events.models import Event
+
+    load_holidays()
+    world = build_world()
+    grid = world.users["grid_a"]
+    built = [EventCases.build(world, "a") for _ in range(4)]  # the category is made once, before the race
+    funcs = [lambda case=case: engine.case_register(actor=grid, case=case, idempotency_key="race-1") for case in built]
+    results = _race(funcs)
+    assert all(r[0] == "ok" for r in results), results
+    cases = [r[1] for r in results]
+    assert len({c.pk for c in cases}) == 1
+    assert sorted(c._created for c in cases) == [False, False, False, True]
+    assert Event.objects.count() == 1
+    assert TransitionLog.objects.filter(case_type="events.event").count() == 1
