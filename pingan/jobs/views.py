@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pingan.core.scoping import get_visible_or_404, scoped
 
-from . import services
+from . import handlers, services
 from .models import Job
 
 
@@ -24,7 +25,8 @@ from .models import Job
 def job_list(request):
     jobs = Job.objects.visible_to(request.user).select_related("approver")[:100]
     approvals = Job.objects.awaiting_approval_for(request.user).select_related("owner")[:100]
-    return render(request, "jobs/list.html", {"jobs": jobs, "approvals": approvals})
+    homes = [(label, reverse(url_name)) for label, url_name in handlers.homes()]
+    return render(request, "jobs/list.html", {"jobs": jobs, "approvals": approvals, "homes": homes})
 
 
 @scoped(Job)
@@ -32,9 +34,12 @@ def job_list(request):
 @require_GET
 def job_detail(request, pk):
     job = get_visible_or_404(Job.objects.select_related("approver"), request.user, pk=pk)
+    page = handlers.page_for(job.kind)
     return render(request, "jobs/detail.html", {
         "job": job, "progress": services.job_progress(job), "result": job.result or {},
         "problems": (job.result or {}).get("problems", []), "keep_days": settings.PINGAN_JOBS_KEEP_DAYS,
+        "result_template": page.result_template, "home_label": page.home_label,
+        "home_url": reverse(page.home_url_name) if page.home_url_name else "",
     })
 
 

@@ -97,6 +97,7 @@ def ledger_export(job: Job, progress: Progress) -> Outcome:
 
 
 def register_handlers() -> None:
-    handlers.register(Job.Kind.LEDGER_CHECK, ledger_check)
-    handlers.register(Job.Kind.LEDGER_IMPORT, ledger_import)
-    handlers.register(Job.Kind.LEDGER_EXPORT, ledger_export)
+    page = {"result_template": "ledgers/_job_result.html", "home": ("台账导入导出", "ledgers:index")}
+    handlers.register(Job.Kind.LEDGER_CHECK, ledger_check, **page)
+    handlers.register(Job.Kind.LEDGER_IMPORT, ledger_import, **page)
+    handlers.register(Job.Kind.LEDGER_EXPORT, ledger_export, **page)
