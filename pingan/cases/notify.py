@@ -207,6 +207,9 @@ def _assigns(case: Any, transition: Any) -> bool:
     if transition is None:
         return False
     fields = set(getattr(transition, "required", ()) or ()) | set(getattr(transition, "optional", ()) or ())
+    for effect in getattr(transition, "effects", ()) or ():  # assign("assigned_department", "assigned_township")
+        if getattr(effect, "op", "") == "assign":
+            fields |= set(getattr(effect, "fields", ()) or ())
     names = {"assigned_township"}
     lookup = getattr(type(case), "scope_department_lookup", None)
     if lookup:

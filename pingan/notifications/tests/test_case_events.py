@@ -40,6 +40,17 @@ def test_dispatch_to_a_department_tells_its_handlers_and_the_reporter_but_not_th
 
 
 @pytest.mark.django_db
+def test_a_step_that_assigns_by_a_declared_effect_counts_as_dispatch(world, receiver, make_event):
+    """The engine's declared effects (`assign("assigned_department", "assigned_township")`) name the unit too."""
+    event = make_event(assigned_department=world.departments["police_a"])
+    dispatch = SimpleNamespace(name="dispatch", label="派遣", sources=("registered",), target="dispatched",
+                               required=(), optional=(),
+                               effects=(SimpleNamespace(op="assign", fields=("assigned_department", "assigned_township")),))
+    _send(event, "transition", world.users["center_staff"], transition=dispatch)
+    assert _told() == [("handler_a", "assigned", "新派案件：网格事件 SJTEST0001")]
+
+
+@pytest.mark.django_db
 def test_dispatch_to_a_township_tells_that_townships_officers_only(world, receiver, make_event):
     event = make_event(assigned_township=world.township("a"))
     _send(event, "transition", world.users["center_staff"], transition=get_kind(event).transition("dispatch"))
