@@ -84,10 +84,13 @@ SEND_BACKS = {"events.event": {"send_back": "checking"}, "hazards.hazard": {"sen
 REOPENS = {"events.event": {"reopen": ("closed", "registered", {"reopen_count": 1})}, "hazards.hazard": {}}
 # Case numbers: prefix + township a's code.
 NUMBER_PREFIX = {"events.event": "SJ140311101", "hazards.hazard": "YH140311101"}
+# The API's route names (api:<basename>-detail …).
+API_BASENAME = {"events.event": "event", "hazards.hazard": "hazard"}
 
 TABLES = {"ALLOWED": ALLOWED, "SEES": SEES, "WITH_UNIT": WITH_UNIT, "SUPERVISORS": SUPERVISORS,
           "HANDLERS": HANDLERS, "APPROVERS": APPROVERS, "EXTENSION_MAX_DAYS": EXTENSION_MAX_DAYS,
-          "SEND_BACKS": SEND_BACKS, "REOPENS": REOPENS, "NUMBER_PREFIX": NUMBER_PREFIX}
+          "SEND_BACKS": SEND_BACKS, "REOPENS": REOPENS, "NUMBER_PREFIX": NUMBER_PREFIX,
+          "API_BASENAME": API_BASENAME}
 
 
 @pytest.fixture(params=LABELS)
@@ -325,7 +328,7 @@ def test_reopen(label, people):
 
 
 # --- overdue: from due_at only ------------------------------------------------------------------------------
-def test_overdue_is_computed_from_due_at_only(label, people):
+def test_overdue_is_computed_from_due_at_only(label, people, client, api):
     kind = get_kind(label)
     model = model_of(label)
     late = make_case(people, "a", label, WITH_UNIT[label])
@@ -342,6 +345,21 @@ def test_overdue_is_computed_from_due_at_only(label, people):
     # At a given moment: two minutes later both open ones are overdue.
     later = now + dt.timedelta(minutes=2)
     assert set(model.objects.filter(model.objects.overdue_q(later)).values_list("pk", flat=True)) == {late.pk, on_time.pk}
+    # The page and the API say 已超期 / is_overdue from the same due_at.
+    from django.urls import reverse
+
+    ns = namespace(label)
+    client.force_login(people.users["center_staff"])
+    assert "已超期" in client.get(reverse(f"{ns}:detail", kwargs={"pk": late.pk})).content.decode()
+    assert "已超期" not in client.get(reverse(f"{ns}:detail", kwargs={"pk": on_time.pk})).content.decode()
+    assert "已超期" not in client.get(reverse(f"{ns}:detail", kwargs={"pk": closed.pk})).content.decode()
+    reader = api(people.users["center_staff"])
+    flags = {pk: reader.get(reverse(f"api:{API_BASENAME[label]}-detail", kwargs={"pk": pk})).json()["is_overdue"]
+             for pk in (late.pk, on_time.pk, closed.pk)}
+    assert flags == {late.pk: True, on_time.pk: False, closed.pk: False}
+    listed = reader.get(reverse(f"api:{API_BASENAME[label]}-list")).json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert {row["id"]: row["is_overdue"] for row in rows} == {late.pk: True, on_time.pk: False, closed.pk: False}
 
 
 # --- "mine" means mine --------------------------------------------------------------------------------------
@@ -413,3 +431,136 @@ def test_send_back_notifies_the_unit(label, people, django_capture_on_commit_cal
             take(people, case, "a", who, action)
         assert list(Notification.objects.filter(case_type=label, case_id=case.pk, kind="sent_back")
                     .values_list("recipient__username", flat=True)) == ["handler_a"]
+
+
+# --- the pages and the API: leaks, refusals, the queue --------------------------------------------------------
+CASE_ROUTES = ("detail", "act", "supervise", "supervision_reply", "extension_request", "extension_decide")
+API_READS = ("detail", "log", "attachment")
+API_WRITES = ("act", "supervise", "supervision-reply", "extension", "extension-decide")
+
+
+def namespace(label):
+    """The kind's URL namespace (its surface is declared where its pages are: loading the URLconf loads it)."""
+    from django.urls import get_resolver
+
+    from pingan.cases.views import surface_for
+
+    get_resolver().url_patterns  # noqa: B018
+    return surface_for(label).namespace
+
+
+def _form_value(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def test_another_townships_case_is_404_on_every_route(label, people, client, api):
+    from django.urls import reverse
+
+    ns = namespace(label)
+    case_b = make_case(people, "b", label, WITH_UNIT[label])
+    engine.supervise(actor=people.users["center_staff"], case=case_b, note="请加快")
+    action = engine.allowed_actions(people.users["handler_b"], case_b)[0].name
+    for name in ("township_a", "handler_a", "village_a", "county_handler"):
+        client.force_login(people.users[name])
+        for route in CASE_ROUTES:
+            url = reverse(f"{ns}:{route}", kwargs={"pk": case_b.pk})
+            assert client.get(url).status_code == 404, (name, route)
+            assert client.post(url, {"action": action, "note": "x", "reason": "x", "reply": "x"}).status_code == 404, \
+                (name, route)
+    for name in ("township_a", "handler_a", "village_a", "county_handler"):
+        client = api(people.users[name])
+        for route in API_READS:
+            url = reverse(f"api:{API_BASENAME[label]}-{route}", kwargs={"pk": case_b.pk})
+            assert client.get(url).status_code == 404, (name, route)
+        for route in API_WRITES:
+            url = reverse(f"api:{API_BASENAME[label]}-{route}", kwargs={"pk": case_b.pk})
+            assert client.post(url, {"action": action, "note": "x", "reason": "x", "reply": "x"},
+                               format="json").status_code == 404, (name, route)
+        listed = client.get(reverse(f"api:{API_BASENAME[label]}-list")).json()
+        rows = listed["results"] if isinstance(listed, dict) else listed
+        assert case_b.pk not in [row["id"] for row in rows], name
+    case_b.refresh_from_db()
+    assert case_b.state == WITH_UNIT[label]
+    assert Supervision.objects.for_case(case_b).filter(status="open").count() == 1
+    assert not Extension.objects.for_case(case_b).exists()
+
+
+def test_a_refused_step_on_the_page_is_403_and_audited(label, people, client):
+    from django.urls import reverse
+
+    kind = get_kind(label)
+    ns = namespace(label)
+    case = make_case(people, "a", label, WITH_UNIT[label])
+    seen = who_sees(people, case)
+    tried = 0
+    for t in kind.transitions:
+        if case.state not in t.sources:
+            continue
+        for name in sorted(seen - ALLOWED[label][t.name]):
+            user = people.users[name]
+            client.force_login(user)
+            url = reverse(f"{ns}:act", kwargs={"pk": case.pk})
+            before = failures(f"{entity(case)}.{t.name}", user, case)
+            denied = AuditEntry.objects.filter(action="permission_denied", actor=user, object_repr=url).count()
+            response = client.post(url, {"action": t.name, "note": "x"})
+            assert response.status_code == 403, (t.name, name)
+            if user.can("data.write"):
+                assert failures(f"{entity(case)}.{t.name}", user, case) == before + 1, (t.name, name)
+            else:  # a read-only role (the leader) is refused before the step is read, audited by its path
+                assert AuditEntry.objects.filter(action="permission_denied", actor=user, object_repr=url,
+                                                 outcome="failure").count() == denied + 1, (t.name, name)
+            tried += 1
+    case.refresh_from_db()
+    assert case.state == WITH_UNIT[label] and tried > 0
+
+
+def test_a_step_taken_on_the_page(label, people, client):
+    from django.urls import reverse
+
+    kind = get_kind(label)
+    ns = namespace(label)
+    case = make_case(people, "a", label, WITH_UNIT[label])
+    t = next(t for t in kind.transitions if case.state in t.sources and "handler_a" in ALLOWED[label][t.name]
+             and not t.note_required)
+    given = factory_for(label).inputs(people, case, t.name)
+    client.force_login(people.users["handler_a"])
+    post = {"action": t.name, "note": given.get("note", "")} | {k: _form_value(v) for k, v in
+                                                                 (given.get("data") or {}).items()}
+    response = client.post(reverse(f"{ns}:act", kwargs={"pk": case.pk}), post)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case.refresh_from_db()
+    assert case.state == t.target
+    assert successes(f"{entity(case)}.{t.name}", case) == 1
+
+
+def test_the_handlers_queue_shows_only_their_cases(label, people, client):
+    from django.urls import reverse
+
+    ns = namespace(label)
+    ours = make_case(people, "a", label, WITH_UNIT[label])
+    county = factory_for(label).assign(people, "a", people.departments["county_police"])
+    theirs = make_case(people, "b", label, WITH_UNIT[label])
+    label_model = type(ours)
+    label_model.objects.filter(pk__in=[ours.pk, county.pk, theirs.pk]).update(
+        due_at=timezone.now() - dt.timedelta(hours=1))
+    for c in (ours, county, theirs):
+        engine.supervise(actor=people.users["center_staff"], case=c, note="请加快")
+    client.force_login(people.users["handler_a"])
+    url = reverse(f"{ns}:queue")
+    shown = ""
+    response = client.get(url)
+    assert response.status_code == 200
+    tabs = [tab for tab, _count in response.context["tabs"]]
+    assert tabs
+    for tab in tabs:
+        page = client.get(url, {"tab": tab.name})
+        assert page.status_code == 200
+        shown += page.content.decode()
+        # Every count is of the handler's own cases: the one case of police_a at most.
+        assert dict((t.name, n) for t, n in page.context["tabs"])[tab.name] <= 1, tab.name
+    assert ours.number in shown
+    assert county.number not in shown and theirs.number not in shown
