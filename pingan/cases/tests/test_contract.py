@@ -84,13 +84,16 @@ SEND_BACKS = {"events.event": {"send_back": "checking"}, "hazards.hazard": {"sen
 REOPENS = {"events.event": {"reopen": ("closed", "registered", {"reopen_count": 1})}, "hazards.hazard": {}}
 # Case numbers: prefix + township a's code.
 NUMBER_PREFIX = {"events.event": "SJ140311101", "hazards.hazard": "YH140311101"}
+# Who reported a case (and is told of its progress when someone else moves it), and what they hold after
+# 受理 and 派遣 by the centre; None: the kind has no reporter to tell.
+REPORTER = {"events.event": ("grid_a", ["report_progress"]), "hazards.hazard": None}
 # The API's route names (api:<basename>-detail …).
 API_BASENAME = {"events.event": "event", "hazards.hazard": "hazard"}
 
 TABLES = {"ALLOWED": ALLOWED, "SEES": SEES, "WITH_UNIT": WITH_UNIT, "SUPERVISORS": SUPERVISORS,
           "HANDLERS": HANDLERS, "APPROVERS": APPROVERS, "EXTENSION_MAX_DAYS": EXTENSION_MAX_DAYS,
           "SEND_BACKS": SEND_BACKS, "REOPENS": REOPENS, "NUMBER_PREFIX": NUMBER_PREFIX,
-          "API_BASENAME": API_BASENAME}
+          "API_BASENAME": API_BASENAME, "REPORTER": REPORTER}
 
 
 @pytest.fixture(params=LABELS)
@@ -396,6 +399,10 @@ def test_the_right_people_are_notified(label, people, django_capture_on_commit_c
     assert inbox("chengguan_handler", case) == []
     assert inbox("handler_a", case) == []
     assert inbox("handler_b", case) == []
+    if REPORTER[label]:
+        # The grid worker who reported it hears how the report goes (立案 and 派遣 merged into one digest).
+        reporter, kinds_told = REPORTER[label]
+        assert inbox(reporter, case) == kinds_told
 
     with django_capture_on_commit_callbacks(execute=True):
         supervision = engine.supervise(actor=people.users["center_staff"], case=case, note="请加快")
