@@ -87,6 +87,14 @@ def case_url(case: Any) -> str:
         return ""
 
 
+def queue_url(case: Any) -> str:
+    """The kind's work queue (where a digest of several cases links to), else ""."""
+    try:
+        return reverse(f"{case._meta.app_label}:queue")
+    except NoReverseMatch:
+        return ""
+
+
 def state_label(case: Any) -> str:
     kind = _kind(case)
     return kind.state_label(case.state) if kind else str(getattr(case, "state", ""))
@@ -245,8 +253,11 @@ def _handle(*, case, event, actor, transition, supervision, extension) -> None:
     url = case_url(case)
     body = case_body(case)
 
+    queue = queue_url(case)
+
     def tell(users, kind, title, key, text=body):
-        notify(users, kind=kind, title=title, body=text, url=url, case=case, key=key, actor=actor)
+        notify(users, kind=kind, title=title, body=text, url=url, case=case, key=key, actor=actor,
+               digest_url=queue if key and not key.endswith(f":{case.pk}") else "")
 
     def tell_reporter(title):
         reporter = _reporter(case)

@@ -35,7 +35,7 @@ from pingan.notifications.models import Notification, Reminder
 from pingan.notifications.services import notify, release_held_sms
 
 from .definitions import kinds
-from .notify import case_body, case_label, case_url, is_urgent, unit_recipients
+from .notify import case_body, case_label, case_url, is_urgent, queue_url, unit_recipients
 
 logger = logging.getLogger("pingan.notifications")
 K = Notification.Kind
@@ -129,11 +129,12 @@ def _remind(kind: Any, model: type, queryset, reminder_kind: str) -> int:
             Reminder.objects.bulk_create([Reminder(case_type=label, case_id=c.pk, kind=reminder_kind, due_at=c.due_at)
                                           for c in cases], ignore_conflicts=True)
         units = unit_recipients(cases)
+        queue = queue_url(cases[0])
         for case in cases:
             title = f"{'即将到期' if reminder_kind == K.DUE_SOON else '已超期'}：{case_label(case)}"
             try:
                 notify(units.get(case.pk, []), kind=reminder_kind, title=title, body=case_body(case),
-                       url=case_url(case), case=case, key=f"{reminder_kind}:{label}",
+                       url=case_url(case), case=case, key=f"{reminder_kind}:{label}", digest_url=queue,
                        urgent=reminder_kind == K.OVERDUE and is_urgent(case))
             except Exception:  # one bad case must not stop the others' reminders
                 logger.exception("期限提醒失败：%s #%s", label, case.pk)

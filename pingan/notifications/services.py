@@ -69,12 +69,13 @@ def _active_recipients(recipients: Iterable[Any], exclude: Any = None) -> list[A
 
 
 def notify(recipients: Iterable[Any], *, kind: str, title: str, body: str = "", url: str = "", case: Any = None,
-           key: str | None = None, urgent: bool = False, actor: Any = None) -> list[Notification]:
+           key: str | None = None, urgent: bool = False, actor: Any = None, digest_url: str = "") -> list[Notification]:
     """Tell each recipient (active accounts; the actor is never told about their own action) one thing.
 
     `case`: the case the message is about (its type and id are kept for the inbox's link and filters);
-    `key`: the digest key (e.g. "assigned:events.event"), None for no merging; `urgent`: an overdue notice of
-    an urgent case is sent by SMS even in quiet hours. Returns the rows written or merged."""
+    `key`: the digest key (e.g. "assigned:events.event"), None for no merging; `digest_url`: where a merged
+    row ("等 N 件") links to (the queue), else the newest message's `url`; `urgent`: an overdue notice of an
+    urgent case is sent by SMS even in quiet hours. Returns the rows written or merged."""
     if kind not in Notification.Kind.values:
         raise ValueError(f"未知的消息类别：{kind}")
     users = _active_recipients(recipients, exclude=actor)
@@ -83,6 +84,7 @@ def notify(recipients: Iterable[Any], *, kind: str, title: str, body: str = "", 
     title = scrub(title)[:TITLE_MAX] or Notification.Kind(kind).label
     body = scrub(body)[:BODY_MAX]
     url = safe_url(url)
+    merged_url = safe_url(digest_url) or url
     case_type = case._meta.label_lower if case is not None else ""
     case_id = case.pk if case is not None else None
     key = (key or "")[:120]
@@ -101,11 +103,12 @@ def notify(recipients: Iterable[Any], *, kind: str, title: str, body: str = "", 
                 latest.setdefault(row.recipient_id, row)
             if latest:
                 Notification.objects.filter(pk__in=[r.pk for r in latest.values()]).update(
-                    count=F("count") + 1, title=title, body=body, url=url, case_type=case_type, case_id=case_id,
-                    updated_at=now)
+                    count=F("count") + 1, title=title, body=body, url=merged_url, case_type=case_type,
+                    case_id=case_id, updated_at=now)
                 for row in latest.values():
                     row.count += 1
-                    row.title, row.body, row.url, row.case_type, row.case_id = title, body, url, case_type, case_id
+                    row.title, row.body, row.url = title, body, merged_url
+                    row.case_type, row.case_id = case_type, case_id
                     row.updated_at = now
                     row.recipient = by_id[row.recipient_id]
                     merged.append(row)

@@ -108,6 +108,12 @@ def test_a_digest_merges_within_the_window_and_not_after(world, sms, settings):
     notify([user], kind=K.ASSIGNED, title="新派案件：网格事件 SJ003", url="/events/3/", key="assigned:events.event")
     [row] = Notification.objects.all()
     assert (row.count, row.display_title, row.url) == (3, "新派案件：网格事件 SJ003 等 3 件", "/events/3/")
+    # With a digest link (the queue), a merged row points there.
+    notify([user], kind=K.ASSIGNED, title="新派案件：网格事件 SJ006", url="/events/6/", key="assigned:events.event",
+           digest_url="/events/queue/")
+    row.refresh_from_db()
+    assert (row.count, row.url) == (4, "/events/queue/")
+    Notification.objects.update(count=3, url="/events/3/")
     # Another key, or no key: rows of their own.
     notify([user], kind=K.ASSIGNED, title="新派案件：风险隐患 YH001", key="assigned:hazards.hazard")
     notify([user], kind=K.ASSIGNED, title="不合并")

@@ -66,6 +66,8 @@ def test_several_cases_for_one_unit_make_one_digest(world, make_event):
         make_event(assigned_department=police, due_at=at(25, hour))
     reminders.run_reminders(now=at(25, 10))
     assert _told() == [("handler_a", "due_soon", "即将到期：网格事件 SJTEST0003 等 3 件")]
+    # Several cases: the row links to the events' work queue.
+    assert Notification.objects.get().url == "/events/queue/"
 
 
 @pytest.mark.django_db
