@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -42,6 +42,30 @@ from .serializers import (ActSerializer, AttachmentSerializer, CaseAttachmentsSe
 BAD_INPUT = OpenApiResponse(ErrorSerializer, description="输入有误或状态已变化（字段 → 消息）")
 REFUSED = OpenApiResponse(description="角色不能执行此操作（已记入审计日志）")
 NOT_FOUND = OpenApiResponse(description="记录不存在或不在您的管辖范围内")
+
+
+def case_schema(output, *, create_request=None, create_summary: str = "登记"):
+    """The OpenAPI description of a kind's CaseViewSet: every action with the kind's own output serializer."""
+    errors = {400: BAD_INPUT, 403: REFUSED, 404: NOT_FOUND}
+    views = {
+        "act": extend_schema(summary="办理：执行一个流程操作（可执行的操作见 log）",
+                             request={"application/json": ActSerializer, "multipart/form-data": ActSerializer},
+                             responses={200: output, **errors}),
+        "log": extend_schema(summary="流转记录与可执行操作", responses={200: CaseLogSerializer, 404: NOT_FOUND}),
+        "attachments": extend_schema(summary="附件（照片）", responses={200: CaseAttachmentsSerializer, 404: NOT_FOUND}),
+        "supervise": extend_schema(summary="督办", request=SuperviseSerializer,
+                                   responses={201: SupervisionSerializer, **errors}),
+        "supervision_reply": extend_schema(summary="督办反馈", request=SupervisionReplySerializer,
+                                           responses={200: SupervisionSerializer, **errors}),
+        "extension": extend_schema(summary="申请延期", request=ExtensionRequestSerializer,
+                                   responses={201: ExtensionSerializer, **errors}),
+        "extension_decide": extend_schema(summary="审批延期（不批准时须填写审批意见）", request=ExtensionDecideSerializer,
+                                          responses={200: ExtensionSerializer, **errors}),
+    }
+    if create_request is not None:
+        views["create"] = extend_schema(summary=create_summary, request=create_request,
+                                        responses={201: output, 400: BAD_INPUT, 403: REFUSED})
+    return extend_schema_view(**views)
 
 
 def bad_input(errors: dict[str, list[str]]) -> Response:
@@ -116,9 +140,6 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         return Response(self._fresh(case), status=status.HTTP_201_CREATED)
 
     # --- a step -----------------------------------------------------------------------------------------
-    @extend_schema(summary="办理：执行一个流程操作", request={"application/json": ActSerializer,
-                                                           "multipart/form-data": ActSerializer},
-                   responses={400: BAD_INPUT, 403: REFUSED, 404: NOT_FOUND})
     @action(detail=True, methods=["post"])
     def act(self, request, pk=None):
         self._require_write(request)
@@ -155,7 +176,6 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         return bad_input(error_dict(form))
 
     # --- reading the story ------------------------------------------------------------------------------
-    @extend_schema(summary="流转记录与可执行操作", responses={200: CaseLogSerializer, 404: NOT_FOUND})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def log(self, request, pk=None):
         case = self.get_object()
@@ -168,7 +188,6 @@ class CaseViewSet(ScopedReadOnlyViewSet):
             "log": TransitionLogSerializer(engine.case_log(case), many=True).data,
         })
 
-    @extend_schema(summary="附件（照片）", responses={200: CaseAttachmentsSerializer, 404: NOT_FOUND})
     @action(detail=True, methods=["get"], url_path="attachments", url_name="attachment", pagination_class=None,
             filter_backends=[])
     def attachments(self, request, pk=None):
@@ -178,8 +197,6 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         return Response({"number": case.number, "attachments": AttachmentSerializer(items, many=True).data})
 
     # --- 督办 --------------------------------------------------------------------------------------------
-    @extend_schema(summary="督办", request=SuperviseSerializer,
-                   responses={201: SupervisionSerializer, 400: BAD_INPUT, 403: REFUSED, 404: NOT_FOUND})
     @action(detail=True, methods=["post"])
     def supervise(self, request, pk=None):
         self._require_write(request)
@@ -199,8 +216,6 @@ class CaseViewSet(ScopedReadOnlyViewSet):
                                 status=status.HTTP_201_CREATED)
         return bad_input(error_dict(form))
 
-    @extend_schema(summary="督办反馈", request=SupervisionReplySerializer,
-                   responses={200: SupervisionSerializer, 400: BAD_INPUT, 403: REFUSED, 404: NOT_FOUND})
     @action(detail=True, methods=["post"], url_path="supervision-reply", url_name="supervision-reply")
     def supervision_reply(self, request, pk=None):
         self._require_write(request)
@@ -225,8 +240,6 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         return bad_input(error_dict(form))
 
     # --- 延期 --------------------------------------------------------------------------------------------
-    @extend_schema(summary="申请延期", request=ExtensionRequestSerializer,
-                   responses={201: ExtensionSerializer, 400: BAD_INPUT, 403: REFUSED, 404: NOT_FOUND})
     @action(detail=True, methods=["post"], url_path="extension", url_name="extension")
     def extension(self, request, pk=None):
         self._require_write(request)
@@ -249,8 +262,6 @@ class CaseViewSet(ScopedReadOnlyViewSet):
                                  "new_deadline": extension.new_deadline}, status=status.HTTP_201_CREATED)
         return bad_input(error_dict(form))
 
-    @extend_schema(summary="审批延期", request=ExtensionDecideSerializer,
-                   responses={200: ExtensionSerializer, 400: BAD_INPUT, 403: REFUSED, 404: NOT_FOUND})
     @action(detail=True, methods=["post"], url_path="extension/decide", url_name="extension-decide")
     def extension_decide(self, request, pk=None):
         self._require_write(request)

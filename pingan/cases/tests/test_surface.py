@@ -261,3 +261,39 @@ def test_the_api_supervision_extension_and_attachments(world, api):
     assert (extension.status, extension.decision_note) == ("refused", "理由不足")
     body = handler.get(f"{url}attachments/").json()
     assert body == {"number": hazard.number, "attachments": []}
+
+
+def test_the_events_api_keeps_the_offline_report_and_takes_steps(world, api):
+    """The phone page's offline queue posts a report with an idempotency key (static/events/offline.js): a
+    resend registers nothing new. Then the centre dispatches through the generic act, another township's
+    department being refused in Chinese beside its field."""
+    from pingan.events.models import Event
+    from pingan.events.testing import make_categories
+
+    garbage = make_categories(world)["garbage"]
+    grid = api(world.users["grid_a"])
+    body = {"category": garbage.pk, "description": "村口垃圾堆放", "jurisdiction": world.grid("a").pk,
+            "attribute[kind]": "living", "idempotency_key": "offline-surface-0001"}
+    first = grid.post(API["events.event"], body, format="multipart")
+    assert first.status_code == 201 and first.json()["created"] is True
+    again = grid.post(API["events.event"], body, format="multipart")
+    assert again.status_code == 200 and again.json()["created"] is False and again.json()["id"] == first.json()["id"]
+    event = Event.objects.get()
+    assert event.idempotency_key == "offline-surface-0001" and event.state == "reported"
+
+    centre = api(world.users["center_staff"])
+    url = f"{API['events.event']}{event.pk}/act/"
+    assert centre.post(url, {"action": "register"}, format="json").status_code == 200
+    response = centre.post(url, {"action": "dispatch", "data": {"assigned_department": 987654}}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"assigned_department": ["所选承办部门不存在或不在您的管辖范围内。"]}
+    township = api(world.officer("b"))
+    assert township.post(url, {"action": "dispatch"}, format="json").status_code == 404
+    response = centre.post(url, {"action": "dispatch", "data": {"assigned_department": world.departments["police_a"].pk}},
+                           format="json")
+    assert response.status_code == 200 and response.json()["state"] == "dispatched"
+    event.refresh_from_db()
+    assert event.state == "dispatched" and event.assigned_department == world.departments["police_a"]
+    log = api(world.users["handler_a"]).get(f"{API['events.event']}{event.pk}/log/").json()
+    assert log["number"] == event.number and [a["action"] for a in log["allowed_actions"]] == ["accept", "feedback", "return"]
+    assert [row["action"] for row in log["log"]] == ["create", "register", "dispatch"]

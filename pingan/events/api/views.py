@@ -8,7 +8,7 @@ from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from pingan.cases.api.views import CaseViewSet
+from pingan.cases.api.views import CaseViewSet, case_schema
 from pingan.core.parsers import JSONParser
 from pingan.geo.models import Node
 
@@ -46,7 +46,11 @@ def _own_place(user):
                                          request={"multipart/form-data": EventReportSerializer,
                                                   "application/json": EventReportSerializer},
                                          responses={200: EventSerializer, 201: EventSerializer}))
+@case_schema(EventSerializer)
 class EventViewSet(CaseViewSet):
+    """Grid events within the caller's scope: read, report (with an idempotency key for the offline queue),
+    and take workflow steps, 督办 and 延期 like every case kind."""
+
     queryset = Event.objects.select_related("category", "jurisdiction", "assigned_department").order_by("-reported_at", "-id")
     serializer_class = EventSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]

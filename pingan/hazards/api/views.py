@@ -2,7 +2,7 @@
 act, log, attachments, 督办, 延期) over the hazard register."""
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from pingan.cases.api.views import BAD_INPUT, REFUSED, CaseViewSet
+from pingan.cases.api.views import CaseViewSet, case_schema
 
 from .. import services
 from ..filters import HazardFilter
@@ -13,9 +13,8 @@ from .serializers import HazardCreateSerializer, HazardSerializer
 @extend_schema_view(
     list=extend_schema(summary="风险隐患列表", description="按调用者的管辖范围过滤；支持地点、类型、等级、状态、是否超期筛选。"),
     retrieve=extend_schema(summary="风险隐患详情"),
-    create=extend_schema(summary="排查登记", request=HazardCreateSerializer,
-                         responses={201: HazardSerializer, 400: BAD_INPUT, 403: REFUSED}),
 )
+@case_schema(HazardSerializer, create_request=HazardCreateSerializer, create_summary="排查登记")
 class HazardViewSet(CaseViewSet):
     """The hazard register: read within scope, register, and take workflow steps."""
 
