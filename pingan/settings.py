@@ -326,7 +326,7 @@ PINGAN_JOBS_ROOT = Path(env_str("PINGAN_JOBS_ROOT", str(BASE_DIR / "var" / "jobs
 PINGAN_JOBS_KEEP_DAYS = env_int("PINGAN_JOBS_KEEP_DAYS", 7, 1, 365)
 # Full personal numbers in an export need a second person's approval (another account that may reveal).
 PINGAN_EXPORT_APPROVAL = env_bool("PINGAN_EXPORT_APPROVAL", False)
-# What one uploaded ledger may hold (core.ledgers.readers): checked before parsing and while streaming.
+# What one uploaded ledger may hold (pingan.ledgers.readers): checked before parsing and while streaming.
 PINGAN_UPLOAD_MAX_MB = env_int("PINGAN_UPLOAD_MAX_MB", 20, 1, 2048)
 PINGAN_LEDGER_MAX_ROWS = env_int("PINGAN_LEDGER_MAX_ROWS", 200_000, 1, 100_000_000)
 PINGAN_LEDGER_MAX_COLUMNS = env_int("PINGAN_LEDGER_MAX_COLUMNS", 200, 10, 16_384)
