@@ -20,3 +20,4 @@ class NotificationsConfig(AppConfig):
         registry.action_label("notification.send", "发送消息")
         registry.action_label("notification.read", "消息标为已读")
         registry.action_label("notification.read_all", "全部消息标为已读")
+        registry.action_label("notification.purge", "清理过期消息")

@@ -202,3 +202,20 @@ def release_held_sms(*, now: dt.datetime | None = None, batch: int = 500) -> dic
         if len(rows) < batch:
             break
     return totals
+
+
+def notifications_purge(*, days: int, now: dt.datetime | None = None) -> dict[str, int]:
+    """Delete read notifications and sent-reminder records older than `days` (PIPL Art.19: kept only as long
+    as the purpose needs). Unread notifications stay. Audited once with the counts."""
+    if days < 1:
+        raise ValueError("保留天数至少为 1。")
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    from .models import Reminder
+
+    with transaction.atomic():
+        notifications, _ = Notification.objects.filter(read_at__isnull=False, updated_at__lt=cutoff).delete()
+        reminders, _ = Reminder.objects.filter(due_at__lt=cutoff).delete()
+        audit.record(actor=None, action="notification.purge", object_type="notifications.notification",
+                     changes={"days": days, "notifications": notifications, "reminders": reminders},
+                     detail=f"清理 {days} 天前的已读消息 {notifications} 条、提醒记录 {reminders} 条")
+    return {"notifications": notifications, "reminders": reminders}

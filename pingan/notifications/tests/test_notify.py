@@ -274,3 +274,24 @@ def test_the_audit_log_names_the_notification_actions_in_chinese(world, sms):
     assert action_label(entry.action, object_type=entry.object_type) == "发送消息"
     assert action_label("notification.read", object_type="notifications.notification") == "消息标为已读"
     assert action_label("notification.read_all", object_type="notifications.notification") == "全部消息标为已读"
+
+
+@pytest.mark.django_db
+def test_purge_keeps_unread_and_recent_notifications(world, sms, capsys):
+    from django.core.management import call_command
+
+    from pingan.notifications.models import Reminder
+
+    user = world.users["township_a"]
+    old_read, old_unread, recent_read = (notify([user], kind=K.SYSTEM, title=t)[0] for t in ("旧已读", "旧未读", "新已读"))
+    long_ago = timezone.now() - dt.timedelta(days=200)
+    Notification.objects.filter(pk=old_read.pk).update(updated_at=long_ago, read_at=long_ago)
+    Notification.objects.filter(pk=old_unread.pk).update(updated_at=long_ago)
+    Notification.objects.filter(pk=recent_read.pk).update(read_at=timezone.now())
+    Reminder.objects.create(case_type="events.event", case_id=1, kind=K.OVERDUE, due_at=long_ago)
+    Reminder.objects.create(case_type="events.event", case_id=2, kind=K.OVERDUE, due_at=timezone.now())
+    call_command("purge_notifications", "--days", "180")
+    assert capsys.readouterr().out.strip() == "已清理已读消息 1 条、提醒记录 1 条。"
+    assert sorted(Notification.objects.values_list("title", flat=True)) == ["新已读", "旧未读"]
+    assert list(Reminder.objects.values_list("case_id", flat=True)) == [2]
+    assert AuditEntry.objects.get(action="notification.purge").changes["notifications"] == 1
