@@ -21,11 +21,6 @@ from pingan.core.scoping import ScopedQuerySet
 from .definitions import get_kind
 
 
-
-def today() -> dt.date:
-    return timezone.localdate()
-
-
 def _moment(at: dt.datetime | dt.date | None) -> dt.datetime:
     """`at` as a moment: now by default; a date means the end of that day (the next midnight, local)."""
     if at is None:
