@@ -140,6 +140,11 @@ def entity(case):
     return case._meta.model_name
 
 
+def due_day(case):
+    """The calendar day a case is due in: a moment at the end of a day (the next midnight) belongs to that day."""
+    return timezone.localtime(case.due_at - dt.timedelta(microseconds=1)).date()
+
+
 # --- coverage -----------------------------------------------------------------------------------------------
 def test_kind_is_covered(label, people):
     kind = get_kind(label)
@@ -263,7 +268,7 @@ def test_supervise_and_reply(label, people):
 def test_extension(label, people):
     case = make_case(people, "a", label, WITH_UNIT[label])
     handler, centre = people.users["handler_a"], people.users["center_staff"]
-    due = timezone.localtime(case.due_at).date()
+    due = due_day(case)
     limit = EXTENSION_MAX_DAYS[label]
     # Beyond the kind's limit: refused, nothing written.
     with pytest.raises(ValidationError) as exc:
@@ -277,13 +282,13 @@ def test_extension(label, people):
                                  reason="材料未到")
     assert failures(f"{entity(case)}.extension_request", people.users["leader"], case) == 1
 
-    new_day = due + dt.timedelta(days=10)
+    new_day = due + dt.timedelta(days=limit)  # exactly the limit is allowed
     extension = engine.extension_request(actor=handler, case=case, new_deadline=new_day, reason="材料未到")
     assert extension.status == "pending"
     assert successes(f"{entity(case)}.extension_request", case) == 1
     # One pending request at a time.
     with pytest.raises(ValidationError) as exc:
-        engine.extension_request(actor=handler, case=case, new_deadline=new_day + dt.timedelta(days=1), reason="又")
+        engine.extension_request(actor=handler, case=case, new_deadline=due + dt.timedelta(days=5), reason="又")
     assert "待审批" in str(exc.value)
     assert Extension.objects.for_case(case).count() == 1
 
@@ -413,7 +418,7 @@ def test_the_right_people_are_notified(label, people, django_capture_on_commit_c
                                  reply="已处理")
     assert inbox("center_staff", case) == ["supervision_replied"]
 
-    due = timezone.localtime(case.due_at).date()
+    due = due_day(case)
     with django_capture_on_commit_callbacks(execute=True):
         extension = engine.extension_request(actor=people.users["county_handler"], case=case,
                                              new_deadline=due + dt.timedelta(days=3), reason="等待检测报告")
