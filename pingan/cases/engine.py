@@ -276,7 +276,8 @@ def case_register(*, actor: Any, case: models.Model, photos: Iterable[Any] = (),
             case.closed_at = None
             case.sent_back_count = 0
             if not getattr(case, "number", None):
-                case.number = next_case_number(kind.number_prefix, township_code(case), timezone.localtime(start).date())
+                day = timezone.localtime(start).date()
+                case.number = next_case_number(kind.number_prefix, township_code(case), day)
             case.due_at = due_for(case, kind.initial, start)
             case.full_clean(exclude=_loaded_relations(case), validate_unique=False, validate_constraints=False)
             case.save(force_insert=True)
@@ -367,7 +368,8 @@ def case_import_update(*, actor: Any, case: models.Model, data: dict[str, Any], 
     """A ledger row changing an existing case: its fields (and its state, as history) set directly, without
     walking the transitions. The engine keeps its own fields consistent (state_changed_at, closed_at and the
     due moment when the state or the policy's date field changed), audits the change and, when the state
-    changed, writes a 台账导入 log row. `closed_at` may be given for a closed state (when it was closed). Returns the audited changes ({} when nothing changed)."""
+    changed, writes a 台账导入 log row. `closed_at` may be given for a closed state (when it was closed).
+    No `case_event` is sent. Returns the audited changes ({} when nothing changed)."""
     kind = get_kind(case)
     engine_fields = {"state_changed_at", "due_at", "sent_back_count"}
     if engine_fields & set(data):
