@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import urllib.error
 import urllib.request
 from typing import Any, Iterable
 

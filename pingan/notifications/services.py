@@ -3,8 +3,8 @@
     notify(recipients, *, kind, title, body="", url="", case=None, key=None, urgent=False, actor=None)
         -> list[Notification]   the rows written or merged, one per recipient
 
-Rows are written in bulk, then (once committed) handed to the channels (`channels.py`: the inbox always, SMS for the kinds in
-PINGAN_SMS_KINDS). Digests instead of storms: a recipient who already has an unread notification of the
+Rows are written in bulk, then (once committed) handed to the channels (`channels.py`: the inbox always,
+SMS for the kinds in PINGAN_SMS_KINDS). Digests instead of storms: a recipient who already has an unread notification of the
 same kind and `key` created within PINGAN_NOTIFY_DIGEST_MINUTES gets that row updated (count + 1, shown as
 "等 N 件", the newest title and link) and no new SMS. Titles and bodies are short and never carry an ID
 number or a full phone number (`scrub` masks any that slip in).

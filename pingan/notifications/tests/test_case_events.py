@@ -43,9 +43,9 @@ def test_dispatch_to_a_department_tells_its_handlers_and_the_reporter_but_not_th
 def test_a_step_that_assigns_by_a_declared_effect_counts_as_dispatch(world, receiver, make_event):
     """The engine's declared effects (`assign("assigned_department", "assigned_township")`) name the unit too."""
     event = make_event(assigned_department=world.departments["police_a"])
+    assign = SimpleNamespace(op="assign", fields=("assigned_department", "assigned_township"))
     dispatch = SimpleNamespace(name="dispatch", label="派遣", sources=("registered",), target="dispatched",
-                               required=(), optional=(),
-                               effects=(SimpleNamespace(op="assign", fields=("assigned_department", "assigned_township")),))
+                               required=(), optional=(), effects=(assign,))
     _send(event, "transition", world.users["center_staff"], transition=dispatch)
     assert _told() == [("handler_a", "assigned", "新派案件：网格事件 SJTEST0001")]
 

@@ -167,7 +167,8 @@ def test_quiet_hours(settings):
     assert [in_quiet_hours(_local(h, m)) for h, m in ((21, 0), (23, 59), (0, 0), (7, 29), (7, 30), (12, 0), (20, 59))] \
         == [True, True, True, True, False, False, False]
     settings.PINGAN_NOTIFY_QUIET_HOURS = ("12:00", "13:30")
-    assert [in_quiet_hours(_local(h, m)) for h, m in ((11, 59), (12, 0), (13, 29), (13, 30))] == [False, True, True, False]
+    assert [in_quiet_hours(_local(h, m)) for h, m in ((11, 59), (12, 0), (13, 29), (13, 30))] \
+        == [False, True, True, False]
     settings.PINGAN_NOTIFY_QUIET_HOURS = None
     assert in_quiet_hours(_local(23, 0)) is False
 

@@ -20,7 +20,8 @@ def at(day, hour, minute=0):
 
 
 def _told():
-    return sorted((n.recipient.username, n.kind, n.display_title) for n in Notification.objects.select_related("recipient"))
+    rows = Notification.objects.select_related("recipient")
+    return sorted((n.recipient.username, n.kind, n.display_title) for n in rows)
 
 
 @pytest.fixture(autouse=True)
