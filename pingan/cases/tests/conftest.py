@@ -7,22 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 
 from pingan.cases.testing import case_factory
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def _holidays(db):
-    from pingan.core.calendar.loader import load_holidays
-
-    load_holidays()
 
 
 @case_factory("events.event")

@@ -101,6 +101,18 @@ def label(request):
     return request.param
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _holidays(db):
+    from pingan.core.calendar.loader import load_holidays
+
+    load_holidays()
+
+
 @pytest.fixture
 def people(world):
     """Every persona of the world (both townships), the role net's other-department handlers, and a handler
