@@ -1,66 +1,39 @@
-"""Event deadlines in working hours or working days, on the core working-day calendar.
+"""Event deadlines: how long handling may take, from the category and the dispatch rule.
 
-Working hours run from PINGAN_WORKDAY_START to PINGAN_WORKDAY_END (default 08:30–17:30) on the calendar's
-working days. A deadline of N working days ends at the close of the N-th working day after dispatch; one of
-N working hours ends N hours of office time after dispatch (a report at 16:30 with 4 hours is due at 11:30
-the next working day)."""
+The due moment itself is the case engine's (`pingan.cases.deadlines`: working hours and working days on the
+calendar with holidays and 调休); this module only says which (amount, unit) applies to an event:
+
+    handling_time(event)          the deadline of the handling states (workflow.HANDLING_POLICY)
+    handling_rule(event, rule)    the dispatch rule's own deadline when the event went to that rule's unit, else
+                                  the category's (the urgent one for 紧急/特急)
+    rule_for(category, place)     the most specific dispatch rule for a category in a place
+"""
 from __future__ import annotations
 
-import datetime as dt
-import math
 from typing import Any
 
-from django.conf import settings
-from django.utils import timezone
+from pingan.core.scoping import ancestor_paths
 
-from pingan.core.calendar import add_working_days, is_workday
-
-from .choices import DeadlineUnit, EventState
+from .choices import EventState
+from .models import DispatchRule
 
 
-def _hours() -> tuple[dt.time, dt.time]:
-    start, end = getattr(settings, "PINGAN_WORKDAY_HOURS", ("08:30", "17:30"))
-    return dt.time.fromisoformat(start), dt.time.fromisoformat(end)
+def rule_for(category: Any, place: Any) -> DispatchRule | None:
+    """The most specific rule: the deepest place on the event's path, a 小类 rule before its 大类's."""
+    categories = [category.pk] + ([category.parent_id] if category.parent_id else [])
+    rules = list(DispatchRule.objects.filter(category_id__in=categories, jurisdiction__path__in=ancestor_paths(place.path))
+                 .select_related("jurisdiction", "department", "township", "category"))
+    if not rules:
+        return None
+    return max(rules, key=lambda r: (r.category_id == category.pk, len(r.jurisdiction.path)))
 
 
-def day_length() -> dt.timedelta:
-    start, end = _hours()
-    return dt.datetime.combine(dt.date.min, end) - dt.datetime.combine(dt.date.min, start)
-
-
-def end_of_working_day(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, _hours()[1]))
-
-
-def add_working_hours(start: dt.datetime, hours: int) -> dt.datetime:
-    begin, end = _hours()
-    moment = timezone.localtime(start)
-    remaining = dt.timedelta(hours=hours)
-    day = moment.date()
-    # Move to the next office moment.
-    if not is_workday(day) or moment.time() >= end:
-        day = add_working_days(day, 1)
-        moment = timezone.make_aware(dt.datetime.combine(day, begin))
-    elif moment.time() < begin:
-        moment = timezone.make_aware(dt.datetime.combine(day, begin))
-    while True:
-        close = timezone.make_aware(dt.datetime.combine(moment.date(), end))
-        left_today = close - moment
-        if remaining <= left_today:
-            return moment + remaining
-        remaining -= left_today
-        day = add_working_days(moment.date(), 1)
-        moment = timezone.make_aware(dt.datetime.combine(day, begin))
-
-
-def due(start: dt.datetime, amount: int, unit: str) -> dt.datetime:
-    if unit == DeadlineUnit.WORKING_HOURS:
-        return add_working_hours(start, amount)
-    return end_of_working_day(add_working_days(timezone.localtime(start).date(), amount))
-
-
-def describe(amount: int, unit: str) -> str:
-    return f"{amount} {DeadlineUnit(unit).label}"
+def rule_matches(rule: DispatchRule | None, department: Any, township: Any) -> bool:
+    """The event goes to the rule's own unit (only then does the rule's deadline apply)."""
+    if rule is None:
+        return False
+    return bool((department is not None and rule.department_id == department.pk)
+                or (township is not None and rule.township_id == township.pk))
 
 
 def handling_rule(event: Any, rule: Any = None) -> tuple[int, str]:
@@ -71,26 +44,18 @@ def handling_rule(event: Any, rule: Any = None) -> tuple[int, str]:
     return event.category.deadline_for(event.urgency)
 
 
-def rule_days(event: Any) -> int:
-    """The handling deadline in whole working days (the engine's date deadline when no exact one is set)."""
-    amount, unit = handling_rule(event)
-    if unit == DeadlineUnit.WORKING_HOURS:
-        return max(1, math.ceil(amount / (day_length().total_seconds() / 3600)))
-    return amount
-
-
-def sync_due(event: Any) -> None:
-    """Set `due_at` for the state the event is in: the exact handling deadline while with the handler, else
-    the close of the engine's deadline day (None when closed)."""
-    if event.state in (EventState.DISPATCHED, EventState.HANDLING) and event.handling_due_at:
-        event.due_at = event.handling_due_at
-    elif event.deadline:
-        event.due_at = end_of_working_day(event.deadline)
-    else:
-        event.due_at = None
+def handling_time(event: Any) -> tuple[int, str]:
+    """The handling policy of an event being dispatched: the rule's deadline if it was dispatched to the rule's
+    unit, else the category's. Read by the engine when the event enters 已派遣 (the unit is set by then)."""
+    department = event.assigned_department if event.assigned_department_id else None
+    township = event.assigned_township if event.assigned_township_id else None
+    rule = rule_for(event.category, event.jurisdiction)
+    return handling_rule(event, rule if rule_matches(rule, department, township) else None)
 
 
 def validate_transition(event: Any, transition: Any, data: dict) -> dict[str, str]:
+    from .choices import Satisfaction
+
     errors: dict[str, str] = {}
     if transition.name == "dispatch":
         department, township = data.get("assigned_department"), data.get("assigned_township")
@@ -107,9 +72,20 @@ def validate_transition(event: Any, transition: Any, data: dict) -> dict[str, st
     if transition.name == "duplicate":
         original = data.get("duplicate_of")
         if original is not None:
-            if original.pk == event.pk:
+            if not isinstance(original, type(event)):
+                errors["duplicate_of"] = "原件编号无效。"
+            elif original.pk == event.pk:
                 errors["duplicate_of"] = "不能标记为自己的重复件。"
             elif original.state == EventState.DUPLICATE:
                 errors["duplicate_of"] = f"{original.number} 本身是重复件，请关联到原件 " \
                                          f"{original.duplicate_of.number if original.duplicate_of_id else ''}。"
+    if transition.name == "evaluate":
+        satisfaction = data.get("satisfaction")
+        note = str(data.get("evaluation_note") or "").strip()
+        if satisfaction and satisfaction not in Satisfaction.values:
+            errors["satisfaction"] = "请选择满意、基本满意或不满意。"
+        elif satisfaction == Satisfaction.UNSATISFIED and not note:
+            errors["evaluation_note"] = "不满意时请写明原因。"
+        if len(note) > 500:
+            errors["evaluation_note"] = "评价意见最多 500 字。"
     return errors

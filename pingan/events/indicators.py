@@ -2,7 +2,8 @@
 结案率, 按期结案率, 返工率, and the average handling hours per department and per township.
 
 The period is by 上报时间. Duplicates (重复件) are linked to their original and not counted again. An event
-closed on time is one closed whose last 处置反馈 came before its handling deadline (extensions included)."""
+closed on time is one closed whose last 处置反馈 came before the handling due moment then in force (extensions
+included): `handled_due_at`, stamped by the case engine at 处置反馈 from the one due moment `due_at`."""
 from __future__ import annotations
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
@@ -31,7 +32,7 @@ def _counts(q: Query) -> dict[str, int]:
             registered=Count("pk", filter=Q(registered_at__isnull=False)),
             dispatched=Count("pk", filter=Q(dispatched_at__isnull=False)),
             closed=Count("pk", filter=Q(state=S.CLOSED)),
-            closed_on_time=Count("pk", filter=Q(state=S.CLOSED, handled_at__lte=F("handling_due_at"))),
+            closed_on_time=Count("pk", filter=Q(state=S.CLOSED, handled_at__lte=F("handled_due_at"))),
             reworked=Count("pk", filter=Q(sent_back_count__gt=0)),
         )
     return q._values[key]

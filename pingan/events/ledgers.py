@@ -12,15 +12,16 @@ from typing import Any
 
 from django.utils import timezone
 
+from pingan.cases.deadlines import describe
 from pingan.ledgers import (
     BooleanColumn, ChoiceColumn, DateColumn, LedgerSpec, PlaceColumn, TextColumn, register,
 )
 
 from .choices import Channel, EventState, Satisfaction, Source, Urgency
+from .deadlines import handling_time
 from .models import Event
 
 S = EventState
-OPEN_STATES = (S.REPORTED, S.REGISTERED, S.DISPATCHED, S.HANDLING, S.CHECKING)
 EXPORT_ONLY_MESSAGE = ("网格事件台账只能导出，不能导入：事件的状态、期限和承办单位由上报、立案、派遣、处置、核查的流程产生，"
                        "请在“网格事件”中登记和办理。")
 
@@ -49,12 +50,36 @@ def _unit(event: Event) -> str:
 
 
 def _overdue(event: Event) -> bool:
-    """Open and past the current step's deadline, or closed with the feedback after the handling deadline."""
-    if event.state in OPEN_STATES:
-        return bool(event.due_at and event.due_at < timezone.now())
-    if event.state == S.CLOSED and event.handled_at and event.handling_due_at:
-        return event.handled_at > event.handling_due_at
+    """Open and overdue (the case layer's one definition, annotated by the export's query), or closed with the
+    last feedback after the handling due moment then in force."""
+    if event.is_overdue:
+        return True
+    if event.state == S.CLOSED and event.handled_at and event.handled_due_at:
+        return event.handled_at > event.handled_due_at
     return False
+
+
+def _handling_due(event: Event):
+    """办理期限: the handling due moment — the one in force at the feedback once fed back, else the current one
+    while with the unit."""
+    if event.handled_due_at is not None:
+        return event.handled_due_at
+    return event.due_at if event.state in (S.DISPATCHED, S.HANDLING) else None
+
+
+# 处置时限 of one export, by what decides it (a few grids × categories, not one rule lookup per row).
+_handling_times: dict[tuple, str] = {}
+
+
+def _handling_time(event: Event) -> str:
+    """处置时限 (e.g. “4 工作小时”): the rule's or the category's (deadlines.handling_time), once dispatched."""
+    if not event.dispatched_at:
+        return ""
+    key = (event.category_id, event.jurisdiction_id, event.assigned_department_id, event.assigned_township_id,
+           event.urgency)
+    if key not in _handling_times:
+        _handling_times[key] = describe(*handling_time(event))
+    return _handling_times[key]
 
 
 def str_category(event: Event) -> str:
@@ -116,8 +141,8 @@ class EventLedger(LedgerSpec):
         _ReporterColumn("报告人", None, getter=lambda e: e, width=10),
         _PhoneColumn("报告人电话", None, getter=lambda e: e, width=14),
         TextColumn("承办单位", "assigned_department_id", getter=_unit, width=18),
-        TextColumn("处置时限", "deadline_text", width=10),
-        TextColumn("办理期限", "handling_due_at", getter=lambda e: _moment(e.handling_due_at), width=17),
+        TextColumn("处置时限", None, getter=_handling_time, width=10),
+        TextColumn("办理期限", None, getter=lambda e: _moment(_handling_due(e)), width=17),
         ChoiceColumn("状态", "state", choices=EventState, width=12),
         DateColumn("办结日期", "closed_at", getter=_closed_on),
         BooleanColumn("是否超期", None, getter=_overdue, width=8),
@@ -127,3 +152,8 @@ class EventLedger(LedgerSpec):
     ]
 
     export_only = EXPORT_ONLY_MESSAGE
+
+    def export_queryset(self, user: Any, node: Any):
+        _handling_times.clear()
+        # is_overdue from the case layer's one overdue definition, in SQL.
+        return super().export_queryset(user, node).with_overdue()

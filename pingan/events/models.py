@@ -17,6 +17,7 @@ from pingan.cases.models import WorkflowCase, WorkflowQuerySet
 from .choices import (
     Channel, DeadlineUnit, EventState, FieldType, PhotoRule, PublicDisplay, Satisfaction, Source, Urgency,
 )
+from .workflow import EVENT_KIND
 
 DESCRIPTION_MAX = 4000
 
@@ -190,16 +191,8 @@ class Open311Key(ScopedModel):
 
 
 class EventQuerySet(WorkflowQuerySet):
-    """Open/closed/overdue from the workflow engine; an event's deadline may be in working hours, so overdue
-    compares the exact `due_at` with the current time (the date `deadline` is kept for the engine's lists)."""
-
-    def overdue_q(self, on=None) -> Q:
-        from django.utils import timezone
-
-        open_states = self._kind().open_states
-        if on is None:
-            return Q(state__in=open_states, due_at__lt=timezone.now())
-        return Q(state__in=open_states, deadline__lt=on)
+    """Open/closed/overdue/mine are the case layer's (one overdue definition: an open state and `due_at`
+    before now); events add what the public may see."""
 
     def published(self):
         """What the anonymous Open311 list may show: events of a category the district marks 公开展示 — all of
@@ -210,15 +203,25 @@ class EventQuerySet(WorkflowQuerySet):
                            | Q(category__public_display=PublicDisplay.CITIZEN) & citizen)
 
     def is_overdue_now(self, event: "Event") -> bool:
-        """overdue_q() of one event in memory (what with_overdue() would annotate), without a query."""
-        from django.utils import timezone
-
-        return event.state in self._kind().open_states and event.due_at is not None and event.due_at < timezone.now()
+        """Deprecated: the case layer's `is_overdue(case)` under its old name (api/views.py still calls it)."""
+        return self.is_overdue(event)
 
 
-# The workflow's open states (workflow.EVENT_KIND.open_states, in its order: the queries name them so and
-# PostgreSQL matches the partial index's condition to theirs); a test keeps the two equal.
-OPEN_STATES = ["reported", "registered", "dispatched", "handling", "checking"]
+def mask_name(name: str) -> str:
+    """张三丰 → 张**: the history says a name was left without showing it to roles that may not see it."""
+    name = (name or "").strip()
+    return name[:1] + "*" * min(len(name) - 1, 4) if name else ""
+
+
+class ReporterNameField(models.CharField):
+    """A citizen's name: kept for the centre's call-back; the audit trail records it masked (张**), by field
+    type like the other personal fields (pingan.core.personal, pingan.core.audit.redact)."""
+
+    audit_redact = staticmethod(lambda value: mask_name(value) if isinstance(value, str) else value)
+
+    def deconstruct(self):
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
 
 
 def _new_token() -> str:
@@ -243,7 +246,7 @@ class Event(ScopedModel, WorkflowCase):
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="reported_events", verbose_name="上报人")
     # A citizen's own details: kept for the centre's call-back, never shown on a public page or API.
-    reporter_name = models.CharField("报告人姓名", max_length=50, blank=True)
+    reporter_name = ReporterNameField("报告人姓名", max_length=50, blank=True)
     # Phone and e-mail are encrypted at rest; pages, the API, the ledger and the audit trail show the masked
     # companions, and the full value only comes out through an audited reveal (services.event_reveal_reporter).
     reporter_phone = EncryptedTextField("报告人电话（密文）", blank=True)
@@ -256,7 +259,8 @@ class Event(ScopedModel, WorkflowCase):
     public_token = models.CharField("公开令牌", max_length=32, unique=True, default=_new_token, editable=False)
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="duplicates", verbose_name="重复于")
-    # Workflow (the engine keeps state, state_changed_at, deadline, sent_back_count, closed_at).
+    # Workflow (the engine keeps state, state_changed_at, due_at — the one due moment —, sent_back_count,
+    # closed_at).
     state = models.CharField("状态", max_length=30, choices=EventState.choices, default=EventState.REPORTED,
                              db_index=True)
     registered_at = models.DateTimeField("立案时间", null=True, blank=True)
@@ -265,13 +269,10 @@ class Event(ScopedModel, WorkflowCase):
     assigned_township = models.ForeignKey("geo.Node", null=True, blank=True, on_delete=models.PROTECT,
                                           related_name="+", verbose_name="承办乡镇")
     dispatched_at = models.DateTimeField("派遣时间", null=True, blank=True)
-    # The engine's `deadline` is a date; events also keep the exact moment (working hours count), the
-    # current one (`due_at`, for overdue) and the handling one set at dispatch (for 按期结案).
-    due_at = models.DateTimeField("当前环节期限", null=True, blank=True, db_index=True)
-    handling_deadline = models.DateField("处置期限（日期）", null=True, blank=True)
-    handling_due_at = models.DateTimeField("处置期限", null=True, blank=True)
-    deadline_text = models.CharField("处置时限", max_length=20, blank=True)
     handled_at = models.DateTimeField("反馈时间", null=True, blank=True)
+    # 按期结案: the handling due moment in force when the unit reported back (extensions included), stamped by
+    # the engine at 处置反馈 — the one record of "handled on time" (handled_at <= handled_due_at).
+    handled_due_at = models.DateTimeField("反馈时的处置期限", null=True, blank=True, editable=False)
     handling_result = models.TextField("处置情况", blank=True, validators=[MaxLengthValidator(DESCRIPTION_MAX)])
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="核查人")
@@ -281,6 +282,9 @@ class Event(ScopedModel, WorkflowCase):
     reopen_count = models.PositiveSmallIntegerField("重新办理次数", default=0)
 
     objects = EventQuerySet.as_manager()
+    # Never in the audit trail (the engine leaves them out of its entries): the lookup hash and public token
+    # (secrets), and the citizen's phone and e-mail (encrypted at rest; the trail keeps the masked companions).
+    audit_exclude_fields = ("lookup_code_hash", "public_token", "reporter_phone", "reporter_email")
     scope_data_kind = "case"
     scope_department_lookup = "assigned_department"
     workflow_kind = "events.event"
@@ -295,8 +299,10 @@ class Event(ScopedModel, WorkflowCase):
             models.Index(fields=["assigned_department", "state"]),
             # Open events by current deadline (a few percent of the table): the queue's 已超期 count reads it
             # alone (index-only, the scope columns included) and its pages walk it in order.
+            # Its condition is the workflow's open states in the declaration's order (as the queries name them,
+            # so PostgreSQL matches the two); the migration holds the literal list, a test keeps them equal.
             models.Index(fields=["due_at", "id"], include=["jurisdiction", "assigned_department"],
-                         condition=Q(state__in=OPEN_STATES), name="events_open_due_idx"),
+                         condition=Q(state__in=EVENT_KIND.open_states), name="events_open_due_idx"),
         ]
 
     def __str__(self) -> str:

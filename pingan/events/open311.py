@@ -147,7 +147,7 @@ def public_request(event: Event) -> dict:
         "service_notice": "",
         "requested_datetime": iso(event.reported_at),
         "updated_datetime": iso(event.updated_at),
-        "expected_datetime": iso(event.handling_due_at or event.due_at) if event.state not in CLOSED else iso(event.handling_due_at),
+        "expected_datetime": iso(_expected(event)),
         "address": address,
         "address_id": "",
         "zipcode": "",
@@ -155,6 +155,14 @@ def public_request(event: Event) -> dict:
         "long": _rounded(lng),
         "media_url": "",
     }
+
+
+def _expected(event: Event):
+    """When the district expects it done: the current due moment while open, the handling one in force at the
+    feedback once fed back (待核查, closed)."""
+    if event.state == EventState.CHECKING or event.state in CLOSED:
+        return event.handled_due_at
+    return event.due_at
 
 
 def _rounded(value) -> float | None:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from pingan.core.middleware import client_address
 
 from . import intake, services
-from .choices import Source
+from .choices import EventState, Source
 from .forms import LookupForm, PublicReportForm, attributes_from, category_fields_data, labelled_errors
 from .models import Category, Event
 
@@ -78,5 +78,17 @@ def lookup(request):
                 error, status = "编号或查询码不正确。", 404
             else:
                 event = candidate
-    return render(request, "events/public_lookup.html", {"form": form, "event": event, "error": error},
-                  status=status)
+    return render(request, "events/public_lookup.html", {"form": form, "event": event, "error": error,
+                                                         "expected": expected_by(event)}, status=status)
+
+
+def expected_by(event: Event | None):
+    """预计办结 on the lookup page: the handling due moment while the unit has the event (the engine's `due_at`),
+    and the one in force at the feedback while the centre checks it; nothing before dispatch or once closed."""
+    if event is None:
+        return None
+    if event.state in (EventState.DISPATCHED, EventState.HANDLING):
+        return event.due_at
+    if event.state == EventState.CHECKING:
+        return event.handled_due_at
+    return None

@@ -1,7 +1,8 @@
 """Demo grid events: the district's category list and dispatch rules (through the configuration services,
-audited), then a year of events written in bulk, consistently: each event's final state with its dates,
-deadlines and handling unit, the whole transition log (上报 → 立案 → 派遣 → 签收 → 反馈 → [退回重办 → 反馈] →
-结案 → 评价), 督办 on some overdue ones, one audit entry per event, and the case-number counters advanced.
+audited), then a year of events registered in bulk through the case layer (`engine.case_register_bulk`: numbers,
+due moments, one audit entry and one 演示数据 log line per event), each in the final state of a simulated history
+(上报 → 立案 → 派遣 → 签收 → 反馈 → [退回重办 → 反馈] → 结案 → 评价) with the dates, handling unit, result and
+evaluation it left, and 督办 (through the engine) on some of the overdue ones still being handled.
 
 Events go through a simulated timeline from their report time; whatever lies after "now" has not happened yet,
 so recent events are still open. Some are handled late (超期结案), some are stuck and overdue, about 8% are sent
@@ -12,19 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from pingan.accounts.models import Department, User
-from pingan.core import audit
+from pingan.cases import engine
+from pingan.cases.deadlines import due
+from pingan.core.calendar import add_working_hours
 from pingan.core.personal import mask_phone
-from pingan.core.calendar import add_working_days
-from pingan.ledgers import bulk_insert
-from pingan.core.models import AuditEntry
-from pingan.cases.models import CaseCounter, Supervision, TransitionLog
 from pingan.core.registry import seeder
 from pingan.core.seed import SeedContext
 from pingan.geo.choices import Level
@@ -169,47 +167,9 @@ def _township_department(township: Node, target: str, departments: dict[str, Dep
 
 
 # --- events ----------------------------------------------------------------------------------------------
-@contextmanager
-def _historical_timestamps():
-    """Log rows and 督办 carry the simulated moment, not the seeding moment: auto_now_add off while seeding."""
-    fields = [TransitionLog._meta.get_field("at"), Supervision._meta.get_field("created_at")]
-    for f in fields:
-        f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f in fields:
-            f.auto_now_add = True
-
-
-class _Numbers:
-    """Case numbers SJ + township code + day + sequence, continuing the engine's counters."""
-
-    def __init__(self):
-        self.last = {(c.township_code, c.day): c.last for c in CaseCounter.objects.filter(prefix="SJ")}
-        self.touched: set[tuple[str, dt.date]] = set()
-
-    def next(self, township_code: str, day: dt.date) -> str:
-        key = (township_code, day)
-        self.last[key] = self.last.get(key, 0) + 1
-        self.touched.add(key)
-        return f"SJ{township_code}{day:%Y%m%d}{self.last[key]:03d}"
-
-    def save(self) -> None:
-        existing = {(c.township_code, c.day): c for c in
-                    CaseCounter.objects.filter(prefix="SJ", day__in={d for _, d in self.touched})}
-        new = []
-        for key in self.touched:
-            if key in existing:
-                CaseCounter.objects.filter(pk=existing[key].pk).update(last=self.last[key])
-            else:
-                new.append(CaseCounter(prefix="SJ", township_code=key[0], day=key[1], last=self.last[key]))
-        CaseCounter.objects.bulk_create(new, batch_size=500)
-
-
 def _add_hours(start: dt.datetime, hours: float) -> dt.datetime:
     whole = int(hours)
-    moment = deadlines.add_working_hours(start, whole) if whole else start
+    moment = add_working_hours(start, whole) if whole else start
     return moment + dt.timedelta(minutes=int((hours - whole) * 60))
 
 
@@ -236,20 +196,14 @@ def seed_events(ctx: SeedContext) -> None:
         return
     workers = {u.scope_id: u for u in User.objects.filter(role="grid_worker", is_active=True).order_by("pk")}
     center = User.objects.filter(role__in=["center_staff", "district_admin"], scope=county).order_by("role", "pk").first()
-    townships = {n.pk: n for n in Node.objects.filter(parent=county, level=Level.TOWNSHIP)}
     leaves = [c for c in categories.values() if c.parent_id and c.code[:2] in CATEGORY_WEIGHTS]
     by_group: dict[str, list[Category]] = {}
     for c in sorted(leaves, key=lambda c: c.code):
         by_group.setdefault(c.code[:2], []).append(c)
     texts = {lcode: texts for _, _, ls in CATEGORIES for lcode, *_, texts in ls}
     rules = list(DispatchRule.objects.select_related("jurisdiction", "department", "township"))
-    handlers = {}
-    for u in User.objects.filter(role="dept_handler", is_active=True).exclude(department=None).order_by("pk"):
-        handlers.setdefault(u.department_id, u)
-    officers = {u.scope_id: u for u in User.objects.filter(role="township_officer", is_active=True).order_by("pk")}
     now = timezone.now()
-    sim = _Simulation(rng, ctx, now, center, handlers, officers, rules)
-    numbers = _Numbers()
+    sim = _Simulation(rng, ctx, now, center, rules)
     events, plans = [], []
     for i in range(total):
         grid = rng.choice(grids)
@@ -268,8 +222,6 @@ def seed_events(ctx: SeedContext) -> None:
         plan = sim.plan(category, grid, urgency, reported, source)
         if keys[i] in done:
             continue
-        township = townships.get(grid.parent.parent_id) if grid.parent else None
-        township_code = township.code if township else grid.code[:9]
         reporter = workers.get(grid.pk) if source == Source.GRID else (center if source == Source.CENTRE else None)
         if source == Source.GRID and reporter is None:
             source = Source.CENTRE
@@ -283,88 +235,50 @@ def seed_events(ctx: SeedContext) -> None:
             reporter_phone_masked=mask_phone(phone) if source == Source.PUBLIC else "",
             reported_at=reported, idempotency_key=keys[i],
             lookup_code_hash=intake.hash_secret(intake.new_lookup_code(), "lookup") if source == Source.PUBLIC else "",
-            number=numbers.next(township_code, timezone.localtime(reported).date()),
             latitude=grid.latitude, longitude=grid.longitude, address="",
         )
         plan.apply(event)
         events.append(event)
         plans.append(plan)
-    with transaction.atomic(), _historical_timestamps():
+    with transaction.atomic():
+        # The case layer's bulk path: numbers by the day of the report, due moments from the declaration,
+        # one audit entry and one log line per event.
         for start in range(0, len(events), 1000):
-            chunk, chunk_plans = events[start:start + 1000], plans[start:start + 1000]
-            bulk_insert(Event, chunk)
-            logs, supervisions = [], []
-            for event, plan in zip(chunk, chunk_plans):
-                logs.extend(plan.logs(event))
-                supervisions.extend(plan.supervisions(event))
-            bulk_insert(TransitionLog, logs)
-            bulk_insert(Supervision, supervisions)
-            bulk_insert(AuditEntry, [_audit(event) for event in chunk])
-        numbers.save()
+            engine.case_register_bulk(actor=None, cases=events[start:start + 1000], log_kind="create",
+                                      action_label="登记（演示数据）", note="演示数据：按模拟的办理过程写入当前状态",
+                                      audit_action="events.event.seed",
+                                      day_of=lambda e: timezone.localtime(e.reported_at).date())
+        supervised = 0
+        for event, plan in zip(events, plans):
+            if plan.supervisor is not None and Event.objects.is_overdue(event):
+                engine.supervise(actor=plan.supervisor, case=event,
+                                 note="该事件已超过处置期限，请承办单位加快处置并反馈进展。")
+                supervised += 1
     made = len(events)
     closed = sum(1 for e in events if e.state == S.CLOSED)
-    overdue = sum(1 for e in events if e.due_at and e.due_at < now and e.state not in (S.CLOSED, S.REJECTED, S.DUPLICATE))
+    overdue = sum(1 for e in events if Event.objects.is_overdue(e))
     reworked = sum(1 for e in events if e.sent_back_count)
-    ctx.log(f"  网格事件 {made} 件：已结案 {closed}（{closed / max(made, 1):.1%}），超期未办结 {overdue}，返工 {reworked}")
-
-
-def _audit(event: Event) -> AuditEntry:
-    return AuditEntry(
-        actor=None, actor_name="系统", request_id="seed_demo", channel="command", action="events.event.seed",
-        object_type="events.event", object_id=str(event.pk), object_repr=event.number,
-        scope_path=event.jurisdiction.path, detail="演示数据：按模拟的办理过程写入事件及其流转记录",
-        changes=audit.jsonable({"after": {"number": event.number, "state": event.state,
-                                          "category": event.category.code, "reported_at": event.reported_at,
-                                          "closed_at": event.closed_at, "sent_back_count": event.sent_back_count}}),
-    )
+    ctx.log(f"  网格事件 {made} 件：已结案 {closed}（{closed / max(made, 1):.1%}），超期未办结 {overdue}（督办 {supervised}），"
+            f"返工 {reworked}")
 
 
 class _Plan:
-    """One event's simulated history: the steps that happened before now, and the fields they leave."""
+    """One event's simulated history: the fields the steps that happened before now leave on it (its state
+    among them, given to the bulk registration as history), and who would supervise it if it is overdue."""
 
     def __init__(self):
-        self.steps: list[tuple[dt.datetime, str, str, str, str, Any, str, dict]] = []
         self.fields: dict[str, Any] = {}
-        self.supervise_at: dt.datetime | None = None
         self.supervisor: Any = None
-
-    def step(self, at, action, label, from_state, to_state, actor, note="", data=None, kind="transition"):
-        self.steps.append((at, action, label, from_state, to_state, actor, note, data or {}, kind))
 
     def apply(self, event: Event) -> None:
         for name, value in self.fields.items():
             setattr(event, name, value)
 
-    def logs(self, event: Event) -> list[TransitionLog]:
-        result = []
-        for at, action, label, from_state, to_state, actor, note, data, kind in self.steps:
-            if action == "create":
-                actor = event.reporter
-            result.append(TransitionLog(
-                case_type="events.event", case_id=event.pk, jurisdiction_id=event.jurisdiction_id,
-                department_id=event.assigned_department_id, kind=kind, action=action, action_label=label,
-                from_state=from_state, to_state=to_state, actor=actor,
-                actor_name=(actor.full_name or actor.username) if actor else "系统", note=note,
-                data=audit.jsonable(data), at=at))
-        return result
-
-    def supervisions(self, event: Event) -> list[Supervision]:
-        if self.supervise_at is None:
-            return []
-        by = self.supervisor
-        return [Supervision(case_type="events.event", case_id=event.pk, jurisdiction_id=event.jurisdiction_id,
-                            department_id=event.assigned_department_id, by=by,
-                            by_name=(by.full_name or by.username) if by else "系统",
-                            note="该事件已超过处置期限，请承办单位加快处置并反馈进展。",
-                            due_on=add_working_days(timezone.localtime(self.supervise_at).date(), 2),
-                            created_at=self.supervise_at)]
-
 
 class _Simulation:
-    def __init__(self, rng, ctx, now, center, handlers, officers, rules):
+    def __init__(self, rng, ctx, now, center, rules):
         self.rng, self.ctx, self.now = rng, ctx, now
-        self.center, self.handlers, self.officers = center, handlers, officers
-        self.rules = rules
+        self.center, self.rules = center, rules
 
     def _rule(self, category: Category, place: Node) -> DispatchRule | None:
         best = None
@@ -385,100 +299,69 @@ class _Simulation:
         reg_h, disp_h, acc_h, work_frac, late_frac, check_h, rework_h, eval_h = (
             rng.uniform(0.3, 6), rng.uniform(0.2, 4), rng.uniform(0.2, 6), rng.uniform(0.15, 0.9),
             rng.uniform(1.2, 3.0), rng.uniform(1, 14), rng.uniform(2, 16), rng.uniform(2, 40))
-        result, send_note, sat_note = rng.choice(RESULTS), rng.choice(SEND_BACK_NOTES), rng.choice(UNSATISFIED_NOTES)
+        result, sat_note = rng.choice(RESULTS), rng.choice(UNSATISFIED_NOTES)
+        rng.choice(SEND_BACK_NOTES)  # drawn as before (the stream stays the same), no longer written
         center = self.center
         f.update(state=S.REPORTED, state_changed_at=reported, sent_back_count=0)
-        day = timezone.localtime(reported).date()
-        f["deadline"] = add_working_days(day, 1)
-        p.step(reported, "create", "登记", "", S.REPORTED, None, Source(source).label, kind="create")
 
         def done(at):
             return at <= now
 
-        def finish():
-            f["due_at"] = None
-            if f["state"] in (S.DISPATCHED, S.HANDLING) and f.get("handling_due_at"):
-                f["due_at"] = f["handling_due_at"]
-            elif f.get("deadline"):
-                f["due_at"] = deadlines.end_of_working_day(f["deadline"])
-            return p
-
         registered = _add_hours(reported, reg_h)
         if not done(registered):
-            return finish()
+            return p
         if r_fate < 0.035:  # 不予立案
-            p.step(registered, "reject", "不予立案", S.REPORTED, S.REJECTED, center, "不属于网格事件受理范围，已告知上报人。")
-            f.update(state=S.REJECTED, state_changed_at=registered, closed_at=registered, deadline=None)
-            return finish()
-        p.step(registered, "register", "受理立案", S.REPORTED, S.REGISTERED, center)
-        f.update(state=S.REGISTERED, state_changed_at=registered, registered_at=registered,
-                 deadline=add_working_days(timezone.localtime(registered).date(), 1))
+            f.update(state=S.REJECTED, state_changed_at=registered, closed_at=registered)
+            return p
+        f.update(state=S.REGISTERED, state_changed_at=registered, registered_at=registered)
         dispatched = _add_hours(registered, disp_h)
         if not done(dispatched):
-            return finish()
+            return p
         rule = self._rule(category, grid)
         department = rule.department if rule else None
         township = rule.township if rule else None
         if department is None and township is None:
             township = grid.parent.parent if grid.parent else None
+        # What the declaration gives (deadlines.handling_time): the rule's deadline for the rule's unit.
         amount, unit = deadlines.handling_rule(_Shim(category, urgency), rule)
-        due = deadlines.due(dispatched, amount, unit)
-        unit_name = department.name if department else (township.name if township else "")
+        handling_due = due(dispatched, amount, unit)
         f.update(state=S.DISPATCHED, state_changed_at=dispatched, dispatched_at=dispatched,
-                 assigned_department=department, assigned_township=township, handling_due_at=due,
-                 handling_deadline=timezone.localtime(due).date(), deadline=timezone.localtime(due).date(),
-                 deadline_text=deadlines.describe(amount, unit))
-        p.step(dispatched, "dispatch", "派遣", S.REGISTERED, S.DISPATCHED, center, data={"承办单位": unit_name})
-        handler = self.handlers.get(department.pk) if department else self.officers.get(township.pk if township else None)
+                 assigned_department=department, assigned_township=township)
         accepted = _add_hours(dispatched, acc_h)
         if not done(accepted):
-            return finish()
-        p.step(accepted, "accept", "签收处置", S.DISPATCHED, S.HANDLING, handler)
+            return p
         f.update(state=S.HANDLING, state_changed_at=accepted)
-        span = max(due - dispatched, dt.timedelta(hours=1))
+        span = max(handling_due - dispatched, dt.timedelta(hours=1))
         if r_stuck < 0.025:  # stuck: never handled, overdue, supervised
-            if due < now:
-                p.supervise_at = min(now, due + dt.timedelta(days=1))
-                p.supervisor = center
-                p.step(p.supervise_at, "supervise", "督办", S.HANDLING, S.HANDLING, center,
-                       "该事件已超过处置期限，请承办单位加快处置并反馈进展。", kind="supervise")
-            return finish()
+            p.supervisor = center
+            return p
         late = r_late < 0.12
         handled = dispatched + span * (late_frac if late else work_frac)
         handled = max(handled, accepted + dt.timedelta(minutes=20))
         reworked = r_rework < 0.08
         if not done(handled):
-            if due < now and late:
-                p.supervise_at = due + dt.timedelta(hours=2)
+            if late:
                 p.supervisor = center
-                p.step(p.supervise_at, "supervise", "督办", S.HANDLING, S.HANDLING, center,
-                       "该事件已超过处置期限，请承办单位加快处置并反馈进展。", kind="supervise")
-            return finish()
-        p.step(handled, "feedback", "处置反馈", S.HANDLING, S.CHECKING, handler, data={"handling_result": result})
-        checking_deadline = add_working_days(timezone.localtime(handled).date(), 2)
-        f.update(state=S.CHECKING, state_changed_at=handled, handled_at=handled, handling_result=result,
-                 deadline=checking_deadline)
-        checker = center
+            return p
+        # 处置反馈: the engine stamps when, and the handling due moment then in force (for 按期结案).
+        f.update(state=S.CHECKING, state_changed_at=handled, handled_at=handled, handled_due_at=handling_due,
+                 handling_result=result)
         checked = _add_hours(handled, check_h)
         if not done(checked):
-            return finish()
+            return p
         if reworked:
-            p.step(checked, "send_back", "核查不通过，退回重办", S.CHECKING, S.HANDLING, checker, send_note,
-                   kind="send_back")
-            f.update(state=S.HANDLING, state_changed_at=checked, sent_back_count=1, deadline=f["handling_deadline"])
+            # 退回重办: handling starts again with a new due moment from the send-back (the engine's rule).
+            handling_due = due(checked, amount, unit)
+            f.update(state=S.HANDLING, state_changed_at=checked, sent_back_count=1)
             handled = _add_hours(checked, rework_h)
             if not done(handled):
-                return finish()
-            p.step(handled, "feedback", "处置反馈", S.HANDLING, S.CHECKING, handler,
-                   data={"handling_result": "已按核查意见重新处置，问题已解决。"})
-            f.update(state=S.CHECKING, state_changed_at=handled, handled_at=handled,
-                     handling_result="已按核查意见重新处置，问题已解决。",
-                     deadline=add_working_days(timezone.localtime(handled).date(), 2))
+                return p
+            f.update(state=S.CHECKING, state_changed_at=handled, handled_at=handled, handled_due_at=handling_due,
+                     handling_result="已按核查意见重新处置，问题已解决。")
             checked = _add_hours(handled, check_h)
             if not done(checked):
-                return finish()
-        p.step(checked, "close", "核查通过，结案", S.CHECKING, S.CLOSED, checker, "现场核查属实，同意结案。")
-        f.update(state=S.CLOSED, state_changed_at=checked, closed_at=checked, deadline=None, checked_by=checker,
+                return p
+        f.update(state=S.CLOSED, state_changed_at=checked, closed_at=checked, checked_by=center,
                  check_note="现场核查属实，同意结案。")
         evaluated = checked + dt.timedelta(hours=eval_h)
         if source != Source.PUBLIC and r_eval < 0.7 and done(evaluated):
@@ -486,9 +369,7 @@ class _Simulation:
                                                  (Satisfaction.UNSATISFIED, 5)])
             note = sat_note if satisfaction == Satisfaction.UNSATISFIED else ""
             f.update(satisfaction=satisfaction, evaluation_note=note)
-            p.step(evaluated, "evaluate", "评价", S.CLOSED, S.CLOSED, checker, note,
-                   data={"satisfaction": satisfaction})
-        return finish()
+        return p
 
 
 class _Shim:

@@ -1,5 +1,8 @@
 """Every write of the grid-event module: configuration (categories, their fields, dispatch rules, Open311
-keys) and events (report, and the workflow steps in workflow_services). One transaction each, audited."""
+keys) and reporting an event (checked here, registered by the case engine). One transaction each, audited.
+
+The workflow steps, 督办, 延期 and 评价 are the case engine's (`pingan.cases.engine`, declared in workflow.py);
+only the batch 派遣 (each event to its rule's unit when none is chosen) is events' own."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,17 +12,16 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from pingan.accounts.models import Department
-from pingan.core.scoping import ancestor_paths
 from pingan.core import audit
 from pingan.core.personal import mask_phone
 from pingan.core.services import model_create, model_update, validation_message
+from pingan.cases import deadlines as case_deadlines
 from pingan.cases import engine
-from pingan.cases.numbers import next_case_number
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
 
@@ -27,7 +29,6 @@ from . import deadlines, intake
 from .choices import Channel, EventState, FieldType, PhotoStage, PublicDisplay, Source, Urgency
 from .models import Category, CategoryField, DispatchRule, Event, Open311Key
 
-NUMBER_PREFIX = "SJ"
 REPORT_LEVELS = (Level.GRID, Level.VILLAGE, Level.COMMUNITY)
 
 
@@ -184,17 +185,6 @@ def dispatch_rule_delete(*, actor: Any, rule: DispatchRule) -> None:
     rule.delete()
 
 
-def rule_for(category: Category, place: Node) -> DispatchRule | None:
-    """The most specific rule: the deepest place on the event's path, a 小类 rule before its 大类's."""
-    paths = [p for p in ancestor_paths(place.path)]
-    categories = [category.pk] + ([category.parent_id] if category.parent_id else [])
-    rules = list(DispatchRule.objects.filter(category_id__in=categories, jurisdiction__path__in=paths)
-                 .select_related("jurisdiction", "department", "township", "category"))
-    if not rules:
-        return None
-    return max(rules, key=lambda r: (r.category_id == category.pk, len(r.jurisdiction.path)))
-
-
 
 # --- Open311 keys -----------------------------------------------------------------------------------------
 @dataclass
@@ -250,14 +240,6 @@ class Report:
     lookup_code: str = ""
 
 
-def _township_code(node: Node) -> str:
-    codes = [c for c in node.path.split("/") if c]
-    for code in codes:
-        if len(code) == 9:
-            return code
-    return codes[-1] if codes else "000000"
-
-
 def event_report(*, actor: Any, category: Category | None, description: Any, jurisdiction: Node | None = None,
                  latitude: Any = None, longitude: Any = None, address: str = "", urgency: str = Urgency.NORMAL,
                  photos: Iterable[Any] = (), attributes: dict[str, Any] | None = None,
@@ -273,6 +255,7 @@ def event_report(*, actor: Any, category: Category | None, description: Any, jur
     """
     key = intake.check_idempotency_key(idempotency_key)
     if key:
+        # An offline phone resending: its first event back before anything is checked again.
         existing = Event.objects.filter(idempotency_key=key).first()
         if existing is not None:
             return _repeat(actor, existing)
@@ -346,19 +329,11 @@ def event_report(*, actor: Any, category: Category | None, description: Any, jur
         errors["reporter_phone"] = "联系电话只能包含数字。"
     if errors:
         raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            return _create(actor=actor, category=category, text=text, jurisdiction=jurisdiction, lat=lat, lng=lng,
-                           address=address, urgency=urgency, prepared=prepared, attributes=attributes or {},
-                           key=key, source=source, channel=channel, api_key=api_key, reporter_name=reporter_name,
-                           reporter_phone=reporter_phone, reporter_email=(reporter_email or "").strip()[:254])
-    except IntegrityError:
-        # Two sends of the same key raced: the other one won, give its event back.
-        if key:
-            existing = Event.objects.filter(idempotency_key=key).first()
-            if existing is not None:
-                return _repeat(actor, existing)
-        raise
+    # A key sent twice at once: the engine gives back the event of whichever send won.
+    return _create(actor=actor, category=category, text=text, jurisdiction=jurisdiction, lat=lat, lng=lng,
+                   address=address, urgency=urgency, prepared=prepared, attributes=attributes or {},
+                   key=key, source=source, channel=channel, api_key=api_key, reporter_name=reporter_name,
+                   reporter_phone=reporter_phone, reporter_email=(reporter_email or "").strip()[:254])
 
 
 def _repeat(actor: Any, event: Event) -> Report:
@@ -384,8 +359,9 @@ def _match_address(address: str, within: Node | None) -> Node | None:
 
 def _create(*, actor, category, text, jurisdiction, lat, lng, address, urgency, prepared, attributes, key, source,
             channel, api_key, reporter_name, reporter_phone, reporter_email) -> Report:
-    from .workflow import EVENT_KIND
-
+    """Register the checked report through the case engine: number, initial state, due moment, save, audit
+    entry, the 登记 log row with the photos and the idempotency key, in one transaction (with the key's
+    last use)."""
     now = timezone.now()
     lookup_code = intake.new_lookup_code() if source in (Source.PUBLIC, Source.OPEN311) else ""
     event = Event(
@@ -394,50 +370,20 @@ def _create(*, actor, category, text, jurisdiction, lat, lng, address, urgency, 
         reporter=actor if source in (Source.GRID, Source.CENTRE) else None, reporter_name=reporter_name,
         reporter_phone=reporter_phone, reporter_phone_masked=mask_phone(reporter_phone)[:20],
         reporter_email=reporter_email, reporter_email_masked=intake.mask_email(reporter_email)[:254],
-        reported_at=now, idempotency_key=key,
-        lookup_code_hash=intake.hash_secret(lookup_code, "lookup") if lookup_code else "",
-        number=next_case_number(EVENT_KIND.number_prefix, _township_code(jurisdiction), timezone.localdate(now)),
+        reported_at=now, lookup_code_hash=intake.hash_secret(lookup_code, "lookup") if lookup_code else "",
     )
-    engine.case_initialize(event, on=timezone.localdate(now))
-    deadlines.sync_due(event)
-    # Field checks only: the related rows were just loaded (their foreign keys hold in the database), and
-    # the unique columns are the database's to guard: the number comes from the locked counter, the
-    # public token is random, and a racing idempotency key raises IntegrityError, answered in event_report.
-    event.full_clean(exclude=_LOADED_RELATIONS, validate_unique=False, validate_constraints=False)
-    event.save(force_insert=True)
-    if api_key is not None:
-        Open311Key.objects.filter(pk=api_key.pk).update(last_used_at=now)
-    audit.record(actor=actor, action="events.event.report", obj=event,
-                 changes={"after": audited_snapshot(event), "photos": len(prepared)})
-    engine.case_log_created(actor=actor if getattr(actor, "pk", None) else None, case=event,
-                            note=Source(source).label, photos=[(p.file, p.content_type) for p in prepared])
+    register = dict(actor=actor if getattr(actor, "pk", None) else None, case=event, photos=prepared,
+                    note=Source(source).label, idempotency_key=key, at=now, audit_action="events.event.report")
+    if api_key is None:
+        event = engine.case_register(**register)
+    else:
+        with transaction.atomic():  # the key's last use goes with the event it brought
+            event = engine.case_register(**register)
+            if event._created:
+                Open311Key.objects.filter(pk=api_key.pk).update(last_used_at=now)
+    if not event._created:
+        return _repeat(actor, event)
     return Report(event=event, created=True, lookup_code=lookup_code)
-
-
-# Foreign keys a new event is given as objects read in the same request (never ids from the client).
-_LOADED_RELATIONS = ["jurisdiction", "category", "reporter", "api_key"]
-# Never in the audit trail: the lookup hash and public token (secrets), and the citizen's phone and e-mail
-# (encrypted at rest; the trail keeps their masked companions, which every role reading it may see).
-_SECRET_FIELDS = ("lookup_code_hash", "public_token", "reporter_phone", "reporter_email")
-_AUDITED_FIELDS = tuple(f.name for f in Event._meta.concrete_fields if f.name not in _SECRET_FIELDS)
-
-
-def exclude_secret_fields() -> list[str]:
-    """Fields of an event written to the audit trail (not its secrets nor the citizen's contact details)."""
-    return list(_AUDITED_FIELDS)
-
-
-def mask_name(name: str) -> str:
-    """张三丰 → 张**: the history says a name was left without showing it to roles that may not see it."""
-    name = (name or "").strip()
-    return name[:1] + "*" * min(len(name) - 1, 4) if name else ""
-
-
-def audited_snapshot(event: Event) -> dict[str, Any]:
-    """An event as the audit trail keeps it: its fields, the citizen's name masked, no phone or e-mail."""
-    snapshot = audit.snapshot(event, exclude_secret_fields())
-    snapshot["reporter_name"] = mask_name(event.reporter_name)
-    return snapshot
 
 
 REVEALABLE = {"reporter_phone": "报告人电话", "reporter_email": "报告人邮箱"}
@@ -470,66 +416,23 @@ def event_reveal_reporter(*, actor: Any, event: Event, field: str, reason: str) 
 # --- Workflow ---------------------------------------------------------------------------------------------
 def dispatch_plan(event: Event, *, department: Department | None = None, township: Node | None = None,
                   at=None) -> dict[str, Any]:
-    """The fields a dispatch sets: the unit (the rule's when none is chosen) and the deadline from the rule
-    or the category, in working hours or days from the moment of dispatch."""
-    rule = rule_for(event.category, event.jurisdiction)
+    """What a dispatch would do (read only, for the 派遣 form and the batch): the unit (the rule's when none is
+    chosen), the handling deadline from the rule or the category (`deadline_text`, e.g. “4 工作小时”) and the
+    due moment it would give from now (`due_at`; the engine computes the real one at dispatch)."""
+    rule = deadlines.rule_for(event.category, event.jurisdiction)
     if department is None and township is None and rule is not None:
         department, township = rule.department, rule.township
-    amount, unit = deadlines.handling_rule(event, rule if rule is not None and (
-        (department is not None and rule.department_id == department.pk)
-        or (township is not None and rule.township_id == township.pk)) else None)
-    due_at = deadlines.due(at or timezone.now(), amount, unit)
-    return {"assigned_department": department, "assigned_township": township, "handling_due_at": due_at,
-            "handling_deadline": timezone.localtime(due_at).date(), "deadline_text": deadlines.describe(amount, unit)}
-
-
-def _prepare_photos(photos: Iterable[Any]) -> list[Any]:
-    photos = [p for p in photos or [] if p]
-    if len(photos) > intake.PHOTO_MAX_COUNT:
-        raise ValidationError({"photos": f"每次最多上传 {intake.PHOTO_MAX_COUNT} 张照片。"})
-    return [intake.prepare_photo(p).file for p in photos]
+    amount, unit = deadlines.handling_rule(event, rule if deadlines.rule_matches(rule, department, township) else None)
+    return {"assigned_department": department, "assigned_township": township,
+            "due_at": case_deadlines.due(at or timezone.now(), amount, unit),
+            "deadline_text": case_deadlines.describe(amount, unit)}
 
 
 def event_act(*, actor: Any, event: Event, action: str, data: dict[str, Any] | None = None, note: str = "",
               photos: Iterable[Any] = ()) -> Event:
-    """Take one workflow step on an event through the core engine (which checks the state, the role, the
-    unit, required fields and reasons, locks the row, logs and audits), then keep the exact deadline."""
-    from .workflow import EVENT_KIND
-
-    try:
-        t = EVENT_KIND.transition(action)
-    except KeyError:
-        raise ValidationError(f"没有“{str(action)[:20]}”这个操作。") from None
-    if not actor.can(t.capability) or (t.allowed is not None and not t.allowed(actor, event)):
-        # The engine refuses and audits the denial; outside our transaction so the audit entry stays.
-        engine.transition(actor=actor, case=event, action=action, data={}, note="")
-    data = dict(data or {})
-    prepared = _prepare_photos(photos)
-    if action == "feedback" and event.category.photo_required("feedback") and not prepared:
-        raise ValidationError({"photos": f"按区里的规定，“{event.category.name}”处置反馈时需要附现场照片。"})
-    if action == "dispatch":
-        plan = dispatch_plan(event, department=data.get("assigned_department"),
-                             township=data.get("assigned_township"))
-        data = {**data, **plan}
-    if action == "duplicate":
-        original = data.get("duplicate_of")
-        if original is not None and not isinstance(original, Event):
-            raise ValidationError({"duplicate_of": "原件编号无效。"})
-    with transaction.atomic():
-        engine.transition(actor=actor, case=event, action=action, data=data, note=note,
-                          photos=prepared)
-        deadlines.sync_due(event)
-        extra = ["due_at"]
-        if action == "reopen":
-            event.reopen_count += 1
-            event.satisfaction = ""
-            extra += ["reopen_count", "satisfaction"]
-        if action == "return":
-            event.assigned_department = None
-            event.assigned_township = None
-            extra += ["assigned_department", "assigned_township"]
-        Event.objects.filter(pk=event.pk).update(**{f: getattr(event, f) for f in extra})
-    return event
+    """Deprecated: a thin call into the case engine, kept while tests outside events' model layer still call it
+    (test_role_duties, test_end_to_end, test_leader_read_only); call `engine.transition` instead."""
+    return engine.transition(actor=actor, case=event, action=action, data=data, note=note, photos=photos)
 
 
 def event_dispatch_bulk(*, actor: Any, events: list[Event], department: Department | None = None,
@@ -542,70 +445,20 @@ def event_dispatch_bulk(*, actor: Any, events: list[Event], department: Departme
         raise ValidationError({"events": "一次最多批量派遣 200 件。"})
     with transaction.atomic():
         for event in events:
+            plan = dispatch_plan(event, department=department, township=township)
             try:
-                event_act(actor=actor, event=event, action="dispatch",
-                          data={"assigned_department": department, "assigned_township": township})
+                engine.transition(actor=actor, case=event, action="dispatch",
+                                  data={"assigned_department": plan["assigned_department"],
+                                        "assigned_township": plan["assigned_township"]})
             except ValidationError as exc:
                 raise ValidationError({"events": f"{event.number}：{validation_message(exc)}"}) from None
     return events
 
 
 def event_supervise(*, actor: Any, event: Event, note: str, due_on=None):
+    """Deprecated: a thin call into the case engine, kept while tests outside events' model layer still call it
+    (test_pages, test_leader_read_only); call `engine.supervise` instead."""
     return engine.supervise(actor=actor, case=event, note=note, due_on=due_on)
-
-
-def event_supervision_reply(*, actor: Any, event: Event, supervision, reply: str):
-    return engine.supervision_reply(actor=actor, supervision=supervision, case=event, reply=reply)
-
-
-def event_extension_request(*, actor: Any, event: Event, new_deadline, reason: str):
-    return engine.extension_request(actor=actor, case=event, new_deadline=new_deadline, reason=reason)
-
-
-def event_extension_decide(*, actor: Any, event: Event, extension, approve: bool, note: str = ""):
-    """Approve or refuse; an approved extension moves the exact deadline to the close of the new day."""
-    with transaction.atomic():
-        result = engine.extension_decide(actor=actor, extension=extension, case=event, approve=approve, note=note)
-        if approve:
-            event.refresh_from_db()
-            if event.state in (EventState.DISPATCHED, EventState.HANDLING):
-                event.handling_due_at = deadlines.end_of_working_day(extension.new_deadline)
-            deadlines.sync_due(event)
-            Event.objects.filter(pk=event.pk).update(handling_due_at=event.handling_due_at, due_at=event.due_at)
-    return result
-
-
-@transaction.atomic
-def event_evaluate(*, actor: Any, event: Event, satisfaction: str, note: str = "") -> Event:
-    """评价 of a closed event: by the grid worker who reported it, or the centre after calling the citizen back."""
-    from pingan.cases.models import TransitionLog
-
-    from .choices import Satisfaction
-    from .workflow import may_evaluate
-
-    if not actor.can("events.evaluate") or not may_evaluate(actor, event):
-        audit.record(actor=actor, action="event.evaluate", obj=event, outcome="failure", detail="无权评价")
-        raise PermissionDenied("只有上报的网格员或综治中心可以评价此事件。")
-    if event.state != EventState.CLOSED:
-        raise ValidationError("事件结案后才能评价。")
-    if satisfaction not in Satisfaction.values:
-        raise ValidationError({"satisfaction": "请选择满意、基本满意或不满意。"})
-    note = (note or "").strip()
-    if len(note) > 500:
-        raise ValidationError({"evaluation_note": "评价意见最多 500 字。"})
-    if satisfaction == Satisfaction.UNSATISFIED and not note:
-        raise ValidationError({"evaluation_note": "不满意时请写明原因。"})
-    event, changes = model_update(actor=actor, instance=event,
-                                  data={"satisfaction": satisfaction, "evaluation_note": note},
-                                  action="event.evaluate")
-    if changes:
-        TransitionLog.objects.create(
-            case_type="events.event", case_id=event.pk, jurisdiction_id=event.jurisdiction_id,
-            department_id=event.assigned_department_id, kind=TransitionLog.Kind.TRANSITION, action="evaluate",
-            action_label="评价", from_state=event.state, to_state=event.state, actor=actor,
-            actor_name=actor.full_name or actor.username, note=note,
-            data={"satisfaction": satisfaction})
-    return event
 
 
 def duplicate_candidates(event: Event, user: Any, limit: int = 5) -> list[Event]:

@@ -106,6 +106,8 @@ def _leak_event(world, side):
     does not (whatever its place), and the photo and supervision-reply routes have something to serve."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from pingan.cases import engine
+
     from . import services
 
     marker = new_marker()
@@ -116,11 +118,11 @@ def _leak_event(world, side):
                                    photos=[SimpleUploadedFile("现场.jpg", jpeg_bytes(), content_type="image/jpeg")])
     event = report.event
     centre = world.users["center_staff"]
-    services.event_act(actor=centre, event=event, action="register")
-    services.event_act(actor=centre, event=event, action="dispatch",
-                       data={"assigned_department": world.departments[f"police_{side}"]})
+    engine.transition(actor=centre, case=event, action="register")
+    engine.transition(actor=centre, case=event, action="dispatch",
+                      data={"assigned_department": world.departments[f"police_{side}"]})
     event.refresh_from_db()
-    services.event_supervise(actor=centre, event=event, note=f"{marker}督办")
+    engine.supervise(actor=centre, case=event, note=f"{marker}督办")
     event.refresh_from_db()
     return marked(event, marker, event.number)
 

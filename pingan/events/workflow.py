@@ -1,14 +1,18 @@
 """The grid-event workflow, declared for the core engine (GB/T 30428):
 待受理 →(立案)→ 已立案待派遣 →(派遣)→ 已派遣待处置 →(签收)→ 处置中 →(反馈)→ 待核查 →(核查通过)→ 已结案,
 with 不予立案, 重复件, 退回中心 (dispatched to the wrong unit), 退回重办 (rework, counted for 返工率), 重新办理,
-督办 and 延期. Deadlines of the handling states come from the category and the dispatch rule, in working
-hours or working days (`deadlines.py`); the engine derives overdue from them at query time."""
+督办, 延期 and 评价 (a note-only step on a closed event). Every state's due moment is the engine's one `due_at`:
+registration and checking in working days, handling (已派遣 and 处置中 share one policy, so 签收 keeps the clock
+running) from the category's deadline — the urgent one for 紧急/特急 — or the dispatch rule's own, in working
+hours or working days (`deadlines.handling_time`)."""
 from __future__ import annotations
 
 from typing import Any
 
 from pingan.accounts.choices import Role
-from pingan.cases.definitions import CaseKind, DeadlineRule, State, Transition, register
+from pingan.cases.definitions import (
+    CaseKind, DeadlinePolicy, State, Transition, assign, clear, increment, register,
+)
 
 from .choices import EventState
 
@@ -56,16 +60,28 @@ def may_evaluate(user: Any, event: Any) -> bool:
     return user.role in CENTRE_ROLES
 
 
-def _handling_days(event: Any) -> int:
-    from .deadlines import rule_days
+def _handling_time(event: Any) -> tuple[int, str]:
+    from .deadlines import handling_time
 
-    return rule_days(event)
+    return handling_time(event)
 
 
 def validate(event: Any, transition: Transition, data: dict) -> dict[str, str]:
     from .deadlines import validate_transition
 
     return validate_transition(event, transition, data)
+
+
+def _next_working_day(event: Any) -> tuple[int, str]:
+    return 1, "working_days"
+
+
+# 已派遣 and 处置中 share this one policy object: accepting (签收) keeps the running handling due moment.
+HANDLING_POLICY = DeadlinePolicy(by=_handling_time)
+# 受理 and 派遣 are two steps, each due by the close of the next working day from when it became due. Two equal
+# DeadlinePolicy values would be one running deadline to the engine (it keeps due_at between states whose
+# policies compare equal), so 已立案待派遣 states its day through a function.
+REGISTERED_POLICY = DeadlinePolicy(by=_next_working_day)
 
 
 EVENT_KIND = register(CaseKind(
@@ -91,11 +107,11 @@ EVENT_KIND = register(CaseKind(
         Transition("duplicate", "标记为重复件", (S.REPORTED, S.REGISTERED), S.DUPLICATE, "events.register",
                    required=("duplicate_of",), style="secondary"),
         Transition("dispatch", "派遣", (S.REGISTERED,), S.DISPATCHED, "events.register",
-                   optional=("assigned_department", "assigned_township", "handling_deadline", "handling_due_at",
-                             "deadline_text"), stamp={"dispatched_at": "now"}),
+                   effects=(assign("assigned_department", "assigned_township"),), stamp={"dispatched_at": "now"}),
         Transition("accept", "签收处置", (S.DISPATCHED,), S.HANDLING, "events.handle", allowed=responsible),
         Transition("return", "退回中心（非本单位职责）", (S.DISPATCHED, S.HANDLING), S.REGISTERED, "events.handle",
-                   note_required=True, allowed=responsible, style="secondary"),
+                   note_required=True, allowed=responsible, style="secondary",
+                   effects=(clear("assigned_department", "assigned_township"),)),
         Transition("feedback", "处置反馈", (S.DISPATCHED, S.HANDLING), S.CHECKING, "events.handle",
                    required=("handling_result",), allowed=responsible, stamp={"handled_at": "now"}),
         Transition("close", "核查通过，结案", (S.CHECKING,), S.CLOSED, "events.check", optional=("check_note",),
@@ -103,16 +119,20 @@ EVENT_KIND = register(CaseKind(
         Transition("send_back", "核查不通过，退回重办", (S.CHECKING,), S.HANDLING, "events.check",
                    note_required=True, send_back=True, allowed=may_check, style="danger"),
         Transition("reopen", "重新办理", (S.CLOSED, S.REJECTED, S.DUPLICATE), S.REGISTERED, "events.register",
-                   note_required=True, style="secondary"),
+                   note_required=True, style="secondary",
+                   effects=(increment("reopen_count"), clear("satisfaction", "evaluation_note"))),
+        # 评价: the reporting grid worker, or the centre after calling the citizen back; the state stays 已结案.
+        Transition("evaluate", "评价", (S.CLOSED,), S.CLOSED, "events.evaluate", required=("satisfaction",),
+                   optional=("evaluation_note",), allowed=may_evaluate, keeps_state=True, style="secondary"),
     ),
     deadlines={
-        # Registration is expected within one working day of the report.
-        S.REPORTED: DeadlineRule(days=1, working=True),
-        S.REGISTERED: DeadlineRule(days=1, working=True),
-        # Handling: the category's / dispatch rule's deadline; working hours are kept exactly in due_at.
-        S.DISPATCHED: DeadlineRule(days=_handling_days, working=True, field="handling_deadline"),
-        S.HANDLING: DeadlineRule(days=_handling_days, working=True, field="handling_deadline"),
-        S.CHECKING: DeadlineRule(days=2, working=True),
+        # Registration (受理) and dispatch are expected by the close of the next working day.
+        S.REPORTED: DeadlinePolicy(1, "working_days"),
+        S.REGISTERED: REGISTERED_POLICY,
+        # Handling: the category's / dispatch rule's deadline, from the moment of dispatch.
+        S.DISPATCHED: HANDLING_POLICY,
+        S.HANDLING: HANDLING_POLICY,
+        S.CHECKING: DeadlinePolicy(2, "working_days"),
     },
     validate=validate,
     supervise_capability="events.supervise",

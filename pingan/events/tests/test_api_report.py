@@ -7,8 +7,7 @@ from rest_framework.authtoken.models import Token
 from pingan.core.models import AuditEntry
 
 from pingan.cases.models import CaseCounter, TransitionLog
-from pingan.events.models import OPEN_STATES, Event
-from pingan.events.workflow import EVENT_KIND
+from pingan.events.models import Event
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +68,3 @@ def test_a_report_in_another_grid_of_the_scope_and_outside_it(client, world, cat
     token = Token.objects.create(user=world.users["grid_a"]).key
     outside = _post(client, token, cats, world, "api-report-0004", jurisdiction=world.grid("b").pk)
     assert outside.status_code == 400
-
-
-def test_the_open_due_index_names_the_workflows_open_states():
-    assert OPEN_STATES == list(EVENT_KIND.open_states)

@@ -28,7 +28,7 @@ def test_a_grid_workers_report_lands_in_their_grid_with_a_number_a_log_and_an_au
     event = result.event
     assert result.created and event.jurisdiction == world.grid("a")
     assert event.number.startswith("SJ140311101")
-    assert event.state == EventState.REPORTED and event.deadline is not None and event.due_at is not None
+    assert event.state == EventState.REPORTED and event.due_at is not None  # worked examples: test_deadlines.py
     assert event.reporter == world.users["grid_a"]
     assert AuditEntry.objects.filter(action="events.event.report", object_id=str(event.pk)).exists()
     log = TransitionLog.objects.get(case_type="events.event", case_id=event.pk)
