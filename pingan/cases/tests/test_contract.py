@@ -82,6 +82,19 @@ EXTENSION_MAX_DAYS = {"events.event": 30, "hazards.hazard": 90}
 SEND_BACKS = {"events.event": {"send_back": "checking"}, "hazards.hazard": {"send_back": "awaiting_acceptance"}}
 # Reopen (a closed state back to an open one): transition -> (from, to, counters after one reopen).
 REOPENS = {"events.event": {"reopen": ("closed", "registered", {"reopen_count": 1})}, "hazards.hazard": {}}
+# Steps whose declared effects change the case beyond its state: transition -> (source state, steps taken
+# before it as (persona, action), the persona taking it, {field: (before, after)} as the audit entry of the
+# step records them). "dept:<key>" is world.departments[key].pk. 退回中心 clears the unit; 重新办理 counts the
+# reopening and clears the evaluation; 派遣 sets the unit.
+EFFECTS = {
+    "events.event": {
+        "dispatch": ("registered", [], "center_staff", {"assigned_department": (None, "dept:police_a")}),
+        "return": ("handling", [], "handler_a", {"assigned_department": ("dept:police_a", None)}),
+        "reopen": ("closed", [("grid_a", "evaluate")], "center_staff",
+                   {"reopen_count": (0, 1), "satisfaction": ("satisfied", "")}),
+    },
+    "hazards.hazard": {},
+}
 # Case numbers: prefix + township a's code.
 NUMBER_PREFIX = {"events.event": "SJ140311101", "hazards.hazard": "YH140311101"}
 # Who reported a case (and is told of its progress when someone else moves it), and what they hold after
@@ -93,7 +106,8 @@ API_BASENAME = {"events.event": "event", "hazards.hazard": "hazard"}
 TABLES = {"ALLOWED": ALLOWED, "SEES": SEES, "WITH_UNIT": WITH_UNIT, "SUPERVISORS": SUPERVISORS,
           "HANDLERS": HANDLERS, "APPROVERS": APPROVERS, "EXTENSION_MAX_DAYS": EXTENSION_MAX_DAYS,
           "SEND_BACKS": SEND_BACKS, "REOPENS": REOPENS, "NUMBER_PREFIX": NUMBER_PREFIX,
-          "API_BASENAME": API_BASENAME, "REPORTER": REPORTER}
+          "API_BASENAME": API_BASENAME, "REPORTER": REPORTER,
+          "EFFECTS": EFFECTS}
 
 
 @pytest.fixture(params=LABELS)
@@ -345,6 +359,27 @@ def test_reopen(label, people):
         for field, value in counters.items():
             assert getattr(case, field) == value
         assert successes(f"{entity(case)}.{action}", case) == 1
+
+
+def test_declared_effects_are_written_and_audited(label, people):
+    kind = get_kind(label)
+    assert {t.name for t in kind.transitions if t.effects} == set(EFFECTS[label])
+
+    def value(v):
+        return people.departments[v[5:]].pk if isinstance(v, str) and v.startswith("dept:") else v
+
+    for action, (source, before_steps, who, changes) in EFFECTS[label].items():
+        case = make_case(people, "a", label, source)
+        for step_who, step in before_steps:
+            take(people, case, "a", step_who, step)
+        for field, (before, _after) in changes.items():
+            assert getattr(case, type(case)._meta.get_field(field).attname) == value(before), (action, field)
+        take(people, case, "a", who, action)
+        entry = AuditEntry.objects.filter(action=f"{entity(case)}.{action}", object_id=str(case.pk),
+                                          outcome="success").get()
+        for field, (before, after) in changes.items():
+            assert getattr(case, type(case)._meta.get_field(field).attname) == value(after), (action, field)
+            assert entry.changes[field] == [value(before), value(after)], (action, field, entry.changes)
 
 
 # --- overdue: from due_at only ------------------------------------------------------------------------------
