@@ -14,8 +14,11 @@ class CasesConfig(AppConfig):
         from pingan.accounts.permissions import register_capability
         from pingan.core import registry
 
+        from . import notify
+
         register_capability("calendar.edit", {Role.DISTRICT_ADMIN})
         register_capability("workflow.rules", {Role.DISTRICT_ADMIN})
         registry.nav("workflow-rules", "流程规则", "cases:rules", order=89, capability="workflow.rules")
         registry.nav("calendar", "节假日日历", "cases:calendar", order=90, data_kind="reference",
                      roles={Role.DISTRICT_ADMIN, Role.CENTER_STAFF})
+        notify.connect()

@@ -88,7 +88,7 @@ def test_the_unlock_action_is_audited(world, login):
 
 def test_the_user_list_pins_its_query_count(world, login, django_assert_max_num_queries):
     client = login(world.users["security_admin"])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("accounts:user_list")).status_code == 200
 
 

@@ -60,6 +60,7 @@ MODEL_KINDS: dict[str, tuple[str, str, str]] = {
     "events.event": ("case", "", "no"),
     "hazards.hazard": ("case", "", "no"),
     "cases.workflowattachment": ("case", "", "no"),
+    "notifications.notification": ("own", "", "no"),
     "people.person": ("person", "", "no"),
     "people.household": ("person", "", "no"),
     "people.rentalhouse": ("person", "", "no"),
@@ -171,6 +172,8 @@ def _path_of(obj) -> str:
         return obj.path
     if label == "accounts.user":
         return obj.scope.path
+    if label == "notifications.notification":
+        return obj.recipient.scope_path
     if label == "events.categoryfield":
         return obj.category.jurisdiction.path
     if label == "jobs.job":

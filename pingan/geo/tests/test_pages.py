@@ -125,11 +125,11 @@ def test_list_pages_pin_their_query_counts(world, login, django_assert_max_num_q
     for i in range(5):
         LiaisonPoint.objects.create(jurisdiction=world.village("a"), name=f"点{i}")
     client = login(world.users["district_admin"])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get(reverse(url_name)).status_code == 200
 
 
 def test_the_node_page_pins_its_query_count(world, login, django_assert_max_num_queries):
     client = login(world.users["district_admin"])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("geo:node", args=[world.county.code])).status_code == 200
