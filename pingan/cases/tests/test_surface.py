@@ -297,3 +297,18 @@ def test_the_events_api_keeps_the_offline_report_and_takes_steps(world, api):
     log = api(world.users["handler_a"]).get(f"{API['events.event']}{event.pk}/log/").json()
     assert log["number"] == event.number and [a["action"] for a in log["allowed_actions"]] == ["accept", "feedback", "return"]
     assert [row["action"] for row in log["log"]] == ["create", "register", "dispatch"]
+
+
+def test_a_date_deadline_reads_as_that_day_24_00_on_the_page_and_in_the_queue(world, client):
+    from pingan.hazards.models import Hazard
+
+    hazard = make_case(world, "a", "hazards.hazard")
+    Hazard.objects.filter(pk=hazard.pk).update(due_at=timezone.make_aware(dt.datetime(2031, 3, 6, 0, 0)))
+    client.force_login(world.users["handler_a"])
+    page = client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
+    assert '<span class="muted">当前环节期限</span> 2031-03-05 24:00</p>' in page
+    queue = client.get(reverse("hazards:queue"), {"tab": "todo"}).content.decode()
+    assert '<td data-label="期限">2031-03-05 24:00</td>' in queue
+    Hazard.objects.filter(pk=hazard.pk).update(due_at=timezone.make_aware(dt.datetime(2031, 3, 6, 17, 30)))
+    page = client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
+    assert '<span class="muted">当前环节期限</span> 2031-03-06 17:30</p>' in page
