@@ -246,9 +246,7 @@ def detail(request, pk: int, *, kind_label: str):
         "may_supervise": engine.may_supervise(user, case),
         "may_handle": may_handle,
         "may_request_extension": may_handle and not pending,
-        "may_write": user.can("data.write"),
         "approvable": [x for x in pending if engine.may_approve_extension(user, x, case)],
-        "reply_forms": {},
     }
     if surface.detail_context:
         context |= surface.detail_context(request, case, {t.name for t in actions})
