@@ -430,8 +430,8 @@ def dispatch_plan(event: Event, *, department: Department | None = None, townshi
 
 def event_act(*, actor: Any, event: Event, action: str, data: dict[str, Any] | None = None, note: str = "",
               photos: Iterable[Any] = ()) -> Event:
-    """Deprecated: a thin call into the case engine, kept while tests outside events' model layer still call it
-    (test_role_duties, test_end_to_end, test_leader_read_only); call `engine.transition` instead."""
+    """Deprecated: a thin call into the case engine, kept while a test outside events still calls it
+    (pingan/core/tests/test_role_duties.py); call `engine.transition` instead."""
     return engine.transition(actor=actor, case=event, action=action, data=data, note=note, photos=photos)
 
 
@@ -453,12 +453,6 @@ def event_dispatch_bulk(*, actor: Any, events: list[Event], department: Departme
             except ValidationError as exc:
                 raise ValidationError({"events": f"{event.number}：{validation_message(exc)}"}) from None
     return events
-
-
-def event_supervise(*, actor: Any, event: Event, note: str, due_on=None):
-    """Deprecated: a thin call into the case engine, kept while tests outside events' model layer still call it
-    (test_pages, test_leader_read_only); call `engine.supervise` instead."""
-    return engine.supervise(actor=actor, case=event, note=note, due_on=due_on)
 
 
 def duplicate_candidates(event: Event, user: Any, limit: int = 5) -> list[Event]:

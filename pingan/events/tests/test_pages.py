@@ -2,6 +2,7 @@
 import pytest
 from django.urls import reverse
 
+from pingan.cases import engine
 from pingan.events import services
 
 pytestmark = pytest.mark.django_db
@@ -11,11 +12,11 @@ pytestmark = pytest.mark.django_db
 def many(world, cats):
     for i in range(12):
         event = services.event_report(actor=world.users["grid_a"], category=cats["gas"], description=f"燃气味{i}").event
-        services.event_act(actor=world.users["center_staff"], event=event, action="register")
+        engine.transition(actor=world.users["center_staff"], case=event, action="register")
         if i % 2:
-            services.event_act(actor=world.users["center_staff"], event=event, action="dispatch",
-                               data={"assigned_department": world.departments["police_a"]})
-            services.event_supervise(actor=world.users["center_staff"], event=event, note="请加快")
+            engine.transition(actor=world.users["center_staff"], case=event, action="dispatch",
+                              data={"assigned_department": world.departments["police_a"]})
+            engine.supervise(actor=world.users["center_staff"], case=event, note="请加快")
 
 
 @pytest.mark.parametrize("name,user", [("events:list", "center_staff"), ("events:queue", "handler_a"),
