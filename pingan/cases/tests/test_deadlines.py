@@ -17,7 +17,6 @@ from pingan.cases import engine
 from pingan.cases.deadlines import DeadlinePolicy, due, due_date, due_for, end_of_date
 from pingan.cases.definitions import get_kind
 from pingan.core.calendar import add_working_hours, end_of_day, end_of_working_day
-from pingan.hazards import services
 from pingan.hazards.models import Hazard
 from pingan.hazards.testing import make_hazard
 
@@ -141,10 +140,10 @@ def test_a_per_case_override_picks_amount_and_unit(world, monkeypatch):
 
 def test_an_approved_extension_moves_due_at_and_the_date_field(world):
     hazard = make_hazard(world, "a", screened_on=dt.date(2026, 11, 20), rectify_deadline=dt.date(2026, 12, 10))
-    extension = services.hazard_extension_request(actor=world.users["handler_a"], hazard=hazard,
-                                                  new_deadline=dt.date(2026, 12, 20), reason="等待材料")
+    extension = engine.extension_request(actor=world.users["handler_a"], case=hazard,
+                                         new_deadline=dt.date(2026, 12, 20), reason="等待材料")
     assert extension.old_deadline == dt.date(2026, 12, 10)
-    services.hazard_extension_decide(actor=world.officer("a"), hazard=hazard, extension=extension, approve=True)
+    engine.extension_decide(actor=world.officer("a"), case=hazard, extension=extension, approve=True)
     hazard.refresh_from_db()
     # The end of 2026-12-20: the midnight starting 12-21.
     assert hazard.due_at == at(2026, 12, 21, 0, 0)
@@ -152,8 +151,8 @@ def test_an_approved_extension_moves_due_at_and_the_date_field(world):
     assert engine.current_deadline(hazard) == dt.date(2026, 12, 20)
     # The next request must be later than the new day.
     with pytest.raises(ValidationError) as exc:
-        services.hazard_extension_request(actor=world.users["handler_a"], hazard=hazard,
-                                          new_deadline=dt.date(2026, 12, 20), reason="再延")
+        engine.extension_request(actor=world.users["handler_a"], case=hazard, new_deadline=dt.date(2026, 12, 20),
+                                 reason="再延")
     assert "须晚于当前期限（2026-12-20）" in exc.value.message_dict["new_deadline"][0]
 
 
@@ -172,8 +171,8 @@ def test_overdue_on_both_sides_of_the_due_moment(world):
     assert not Hazard.objects.overdue(dt.date(2026, 12, 10)).exists()
     assert Hazard.objects.overdue(dt.date(2026, 12, 11)).exists()
     # Closed: never overdue, whatever its dates.
-    services.hazard_rectify(actor=world.users["handler_a"], hazard=hazard, rectified_on=timezone.localdate(),
-                            measures="已清理")
-    services.hazard_accept(actor=world.officer("a"), hazard=hazard)
+    engine.transition(actor=world.users["handler_a"], case=hazard, action="complete",
+                      data={"rectified_on": timezone.localdate(), "measures": "已清理"})
+    engine.transition(actor=world.officer("a"), case=hazard, action="accept")
     hazard.refresh_from_db()
     assert hazard.due_at is None and not Hazard.objects.overdue(at(2030, 1, 1)).exists()

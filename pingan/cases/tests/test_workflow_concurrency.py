@@ -8,7 +8,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from pingan.accounts.testing import build_world
-from pingan.hazards import services
+from pingan.cases import engine
 from pingan.hazards.models import Hazard
 from pingan.hazards.testing import make_hazard
 
@@ -44,8 +44,8 @@ def test_two_people_completing_the_same_hazard_one_wins_the_other_is_told():
     today = timezone.localdate()
 
     def complete(user):
-        return lambda: services.hazard_rectify(actor=user, hazard=Hazard.objects.get(pk=hazard.pk),
-                                               rectified_on=today, measures=f"{user.username} 完成整治")
+        return lambda: engine.transition(actor=user, case=Hazard.objects.get(pk=hazard.pk), action="complete",
+                                         data={"rectified_on": today, "measures": f"{user.username} 完成整治"})
 
     results = _race([complete(world.users["handler_a"]), complete(world.officer("a"))])
     outcomes = sorted(r[0] for r in results)
@@ -73,7 +73,6 @@ def test_simultaneous_registrations_get_distinct_consecutive_numbers():
 
 def test_two_registrations_with_one_idempotency_key_make_one_case():
     """The loser of the race hits the unique key inside its savepoint and gets the winner's case back."""
-    from pingan.cases import engine
     from pingan.cases.models import TransitionLog
     from pingan.cases.tests.conftest import EventCases
     from pingan.core.calendar.loader import load_holidays

@@ -13,7 +13,6 @@ from pingan.cases.models import Extension, Supervision, TransitionLog, WorkflowR
 from pingan.cases import engine
 from pingan.cases.definitions import CaseKind, State, Transition
 from pingan.cases.numbers import next_case_number
-from pingan.hazards import services
 from pingan.hazards.models import Hazard
 from pingan.hazards.testing import make_hazard
 from pingan.hazards.tests.conftest import not_image, png
@@ -31,7 +30,8 @@ def test_allowed_actions_follow_role_state_and_department(world):
     assert names(world.users["county_handler"]) == []  # another department
     assert names(world.users["leader"]) == []          # leaders read only
     assert names(world.users["grid_a"]) == []
-    services.hazard_rectify(actor=world.users["handler_a"], hazard=hazard, rectified_on=today(), measures="已清理")
+    engine.transition(actor=world.users["handler_a"], case=hazard, action="complete",
+                      data={"rectified_on": today(), "measures": "已清理"})
     assert names(world.officer("a")) == ["accept", "send_back"]
     assert names(world.users["handler_a"]) == []
 
@@ -40,7 +40,7 @@ def test_a_role_that_may_not_take_a_transition_is_refused_and_audited(world):
     hazard = make_hazard(world, "a")
     for user in (world.users["leader"], world.users["grid_a"], world.users["county_handler"]):
         with pytest.raises(PermissionDenied):
-            services.hazard_start(actor=user, hazard=hazard)
+            engine.transition(actor=user, case=hazard, action="start")
     hazard.refresh_from_db()
     assert hazard.state == "pending"
     assert AuditEntry.objects.filter(action="hazard.start", outcome="failure").count() == 3
@@ -50,7 +50,7 @@ def test_a_role_that_may_not_take_a_transition_is_refused_and_audited(world):
 def test_a_transition_from_the_wrong_state_is_refused_in_chinese(world):
     hazard = make_hazard(world, "a")
     with pytest.raises(ValidationError) as exc:
-        services.hazard_accept(actor=world.users["center_staff"], hazard=hazard)
+        engine.transition(actor=world.users["center_staff"], case=hazard, action="accept")
     assert "当前状态为“待整治”" in exc.value.messages[0]
     assert Hazard.objects.get().state == "pending"
 
@@ -66,7 +66,7 @@ def test_completing_needs_a_date_not_in_the_future_and_not_before_screening(worl
     ]
     for data, field, message in cases:
         with pytest.raises(ValidationError) as exc:
-            services.hazard_transition(actor=handler, hazard=hazard, action="complete", data=data)
+            engine.transition(actor=handler, case=hazard, action="complete", data=data)
         assert message in " ".join(exc.value.message_dict[field])
     assert Hazard.objects.get().state == "pending"
     assert TransitionLog.objects.for_case(hazard).count() == 1
@@ -75,34 +75,37 @@ def test_completing_needs_a_date_not_in_the_future_and_not_before_screening(worl
 def test_an_unknown_action_is_a_clear_error(world):
     hazard = make_hazard(world, "a")
     with pytest.raises(ValidationError, match="没有“fly”这个操作"):
-        services.hazard_transition(actor=world.officer("a"), hazard=hazard, action="fly")
+        engine.transition(actor=world.officer("a"), case=hazard, action="fly")
 
 
 def test_a_photo_is_optional_unless_the_district_requires_one(world):
     handler = world.users["handler_a"]
     first = make_hazard(world, "a")
-    services.hazard_rectify(actor=handler, hazard=first, rectified_on=today(), measures="已整改")
+    engine.transition(actor=handler, case=first, action="complete", data={"rectified_on": today(), "measures": "已整改"})
     WorkflowRule.objects.create(case_type="hazards.hazard", action="complete", photo_required=True)
     second = make_hazard(world, "a")
     with pytest.raises(ValidationError) as exc:
-        services.hazard_rectify(actor=handler, hazard=second, rectified_on=today(), measures="已整改")
+        engine.transition(actor=handler, case=second, action="complete",
+                          data={"rectified_on": today(), "measures": "已整改"})
     assert "须上传现场照片" in exc.value.message_dict["photos"][0]
     with pytest.raises(ValidationError) as exc:
-        services.hazard_rectify(actor=handler, hazard=second, rectified_on=today(), measures="已整改",
-                                photos=[not_image()])
+        engine.transition(actor=handler, case=second, action="complete",
+                          data={"rectified_on": today(), "measures": "已整改"}, photos=[not_image()])
     assert "不是有效的图片文件" in exc.value.message_dict["photos"][0]
-    services.hazard_rectify(actor=handler, hazard=second, rectified_on=today(), measures="已整改", photos=[png()])
+    engine.transition(actor=handler, case=second, action="complete",
+                      data={"rectified_on": today(), "measures": "已整改"}, photos=[png()])
     log = TransitionLog.objects.for_case(second).get(action="complete")
     assert log.attachments.get().content_type == "image/png"
 
 
 def test_send_back_needs_a_reason_and_counts_for_rework(world):
     hazard = make_hazard(world, "a")
-    services.hazard_rectify(actor=world.users["handler_a"], hazard=hazard, rectified_on=today(), measures="已整改")
+    engine.transition(actor=world.users["handler_a"], case=hazard, action="complete",
+                      data={"rectified_on": today(), "measures": "已整改"})
     with pytest.raises(ValidationError) as exc:
-        services.hazard_send_back(actor=world.officer("a"), hazard=hazard, reason="  ")
+        engine.transition(actor=world.officer("a"), case=hazard, action="send_back", note="  ")
     assert exc.value.message_dict["note"] == ["请填写退回理由。"]
-    services.hazard_send_back(actor=world.officer("a"), hazard=hazard, reason="围挡高度不够")
+    engine.transition(actor=world.officer("a"), case=hazard, action="send_back", note="围挡高度不够")
     hazard.refresh_from_db()
     assert hazard.state == "rectifying" and hazard.sent_back_count == 1
     log = TransitionLog.objects.for_case(hazard).get(action="send_back")
@@ -118,7 +121,8 @@ def test_overdue_is_derived_at_query_time(world):
     assert Hazard.objects.with_overdue().get().is_overdue is True
     # A date means the end of that day: due at the end of yesterday, not overdue as yesterday ends.
     assert not Hazard.objects.overdue(today() - dt.timedelta(days=1)).exists()
-    services.hazard_rectify(actor=world.users["handler_a"], hazard=hazard, rectified_on=today(), measures="x")
+    engine.transition(actor=world.users["handler_a"], case=hazard, action="complete",
+                      data={"rectified_on": today(), "measures": "x"})
     # 待验收 has its own deadline: 5 working days from today.
     assert not Hazard.objects.overdue().exists()
     assert Hazard.objects.overdue(add_working_days(today(), 6)).get() == hazard
@@ -127,24 +131,20 @@ def test_overdue_is_derived_at_query_time(world):
 def test_supervision_has_its_own_deadline_and_is_answered_once(world):
     hazard = make_hazard(world, "a")
     with pytest.raises(PermissionDenied):
-        services.hazard_supervise(actor=world.users["handler_a"], hazard=hazard, note="x")
+        engine.supervise(actor=world.users["handler_a"], case=hazard, note="x")
     with pytest.raises(ValidationError) as exc:
-        services.hazard_supervise(actor=world.users["center_staff"], hazard=hazard, note="",
-                                  due_on=today() - dt.timedelta(days=1))
+        engine.supervise(actor=world.users["center_staff"], case=hazard, note="", due_on=today() - dt.timedelta(days=1))
     assert set(exc.value.message_dict) == {"note", "due_on"}
-    supervision = services.hazard_supervise(actor=world.users["center_staff"], hazard=hazard, note="请加快整治")
+    supervision = engine.supervise(actor=world.users["center_staff"], case=hazard, note="请加快整治")
     assert supervision.due_on == add_working_days(today(), 3)
     assert supervision.department == world.departments["police_a"]
     assert list(Supervision.objects.visible_to(world.users["handler_a"])) == [supervision]
     assert not Supervision.objects.visible_to(world.users["handler_b"]).exists()
     with pytest.raises(PermissionDenied):
-        services.hazard_supervision_reply(actor=world.users["county_handler"], hazard=hazard,
-                                          supervision=supervision, reply="x")
-    services.hazard_supervision_reply(actor=world.users["handler_a"], hazard=hazard, supervision=supervision,
-                                      reply="已整改")
+        engine.supervision_reply(actor=world.users["county_handler"], case=hazard, supervision=supervision, reply="x")
+    engine.supervision_reply(actor=world.users["handler_a"], case=hazard, supervision=supervision, reply="已整改")
     with pytest.raises(ValidationError, match="已经反馈过了"):
-        services.hazard_supervision_reply(actor=world.users["handler_a"], hazard=hazard, supervision=supervision,
-                                          reply="再次反馈")
+        engine.supervision_reply(actor=world.users["handler_a"], case=hazard, supervision=supervision, reply="再次反馈")
     assert AuditEntry.objects.filter(action__in=["hazard.supervise", "hazard.supervision_reply"],
                                      outcome="success").count() == 2
     assert AuditEntry.objects.filter(action__in=["hazard.supervise", "hazard.supervision_reply"],
@@ -161,28 +161,29 @@ def test_extensions_are_approved_by_the_level_above_only(world):
     ]
     for value, message in bad:
         with pytest.raises(ValidationError) as exc:
-            services.hazard_extension_request(actor=handler, hazard=hazard, new_deadline=value, reason="等待材料")
+            engine.extension_request(actor=handler, case=hazard, new_deadline=value, reason="等待材料")
         assert message in exc.value.message_dict["new_deadline"][0]
-    extension = services.hazard_extension_request(actor=handler, hazard=hazard,
-                                                  new_deadline=engine.current_deadline(hazard) + dt.timedelta(days=7), reason="等待材料")
+    extension = engine.extension_request(actor=handler, case=hazard,
+                                         new_deadline=engine.current_deadline(hazard) + dt.timedelta(days=7),
+                                         reason="等待材料")
     with pytest.raises(ValidationError, match="已有一份待审批"):
-        services.hazard_extension_request(actor=handler, hazard=hazard,
-                                          new_deadline=engine.current_deadline(hazard) + dt.timedelta(days=8), reason="再申请")
+        engine.extension_request(actor=handler, case=hazard,
+                                 new_deadline=engine.current_deadline(hazard) + dt.timedelta(days=8), reason="再申请")
     for user in (handler, world.users["handler_b"], world.users["leader"], world.users["grid_a"]):
         with pytest.raises(PermissionDenied):
-            services.hazard_extension_decide(actor=user, hazard=hazard, extension=extension, approve=True)
+            engine.extension_decide(actor=user, case=hazard, extension=extension, approve=True)
     with pytest.raises(ValidationError) as exc:
-        services.hazard_extension_decide(actor=officer, hazard=hazard, extension=extension, approve=False)
+        engine.extension_decide(actor=officer, case=hazard, extension=extension, approve=False)
     assert "不批准时请填写理由" in exc.value.message_dict["decision_note"][0]
-    services.hazard_extension_decide(actor=officer, hazard=hazard, extension=extension, approve=False, note="理由不足")
+    engine.extension_decide(actor=officer, case=hazard, extension=extension, approve=False, note="理由不足")
     hazard.refresh_from_db()
     assert Extension.objects.get().status == "refused" and engine.current_deadline(hazard) == extension.old_deadline
     # A township officer's own request goes to the centre.
-    own = services.hazard_extension_request(actor=officer, hazard=hazard,
-                                            new_deadline=engine.current_deadline(hazard) + dt.timedelta(days=3), reason="雨季施工")
+    own = engine.extension_request(actor=officer, case=hazard,
+                                   new_deadline=engine.current_deadline(hazard) + dt.timedelta(days=3), reason="雨季施工")
     assert not engine.may_approve_extension(officer, own, hazard)
     assert not engine.may_approve_extension(world.officer("b"), own, hazard)
-    services.hazard_extension_decide(actor=world.users["center_staff"], hazard=hazard, extension=own, approve=True)
+    engine.extension_decide(actor=world.users["center_staff"], case=hazard, extension=own, approve=True)
     hazard.refresh_from_db()
     assert engine.current_deadline(hazard) == hazard.rectify_deadline == own.new_deadline
     assert hazard.due_at == engine.end_of_date(own.new_deadline)

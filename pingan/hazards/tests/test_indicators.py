@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from pingan.cases import engine
 from pingan.core.indicators import Query
-from pingan.hazards import services
 from pingan.hazards.testing import make_hazard
 
 pytestmark = pytest.mark.usefixtures("holidays")
@@ -17,9 +17,9 @@ def test_overdue_counts_open_hazards_past_their_due_moment_as_the_period_ends(wo
     late = make_hazard(world, "a", screened_on=dt.date(2026, 11, 2), rectify_deadline=dt.date(2026, 11, 25))
     make_hazard(world, "a", screened_on=dt.date(2026, 11, 3), rectify_deadline=dt.date(2026, 12, 10))
     done = make_hazard(world, "b", screened_on=dt.date(2026, 11, 4), rectify_deadline=dt.date(2026, 11, 22))
-    services.hazard_rectify(actor=world.users["handler_b"], hazard=done, rectified_on=timezone.localdate(),
-                            measures="已清理")
-    services.hazard_accept(actor=world.officer("b"), hazard=done)
+    engine.transition(actor=world.users["handler_b"], case=done, action="complete",
+                      data={"rectified_on": timezone.localdate(), "measures": "已清理"})
+    engine.transition(actor=world.officer("b"), case=done, action="accept")
 
     def values(date_to):
         q = Query(dt.date(2026, 11, 1), date_to, world.county)
