@@ -33,7 +33,7 @@ from django.utils import timezone
 from pingan.core import audit
 from pingan.core.calendar import add_working_days
 from pingan.core.services import model_update
-from pingan.ledgers.spec import build_instances, bulk_audit, bulk_insert
+from pingan.core.bulk import build_instances, bulk_audit, bulk_insert
 
 from .deadlines import due_date, due_for, end_of_date, policy_for
 from .definitions import CaseKind, Effect, Transition, get_kind

@@ -14,7 +14,7 @@ from django.utils import timezone
 from pingan.accounts.models import Department
 from pingan.cases import engine
 from pingan.ledgers import ChoiceColumn, DateColumn, LedgerSpec, LinkedNameColumn, PlaceColumn, TextColumn, register
-from pingan.ledgers.spec import build_instances
+from pingan.core.bulk import build_instances
 
 from .choices import HazardStatus, HazardType, RiskLevel
 from .models import Hazard
