@@ -71,9 +71,10 @@ def test_natural_and_working_day_deadlines_differ_over_the_national_day(holidays
 
 def test_working_hours_skip_the_national_day_week(holidays):
     # Monday 2024-09-30 15:30: 2 h that day; 10-01…10-07 off; Tuesday 10-08 08:30 + 3 h = 11:30.
-    assert add_working_hours(dt.datetime(2024, 9, 30, 15, 30, tzinfo=BJ), 5) == dt.datetime(2024, 10, 8, 11, 30, tzinfo=BJ)
+    expected = dt.datetime(2024, 10, 8, 11, 30, tzinfo=BJ)
+    assert add_working_hours(dt.datetime(2024, 9, 30, 15, 30, tzinfo=BJ), 5) == expected
     # A naive moment is read as Beijing time.
-    assert add_working_hours(dt.datetime(2024, 9, 30, 15, 30), 5) == dt.datetime(2024, 10, 8, 11, 30, tzinfo=BJ)
+    assert add_working_hours(dt.datetime(2024, 9, 30, 15, 30), 5) == expected
 
 
 def test_a_moment_is_read_as_the_date_in_beijing(holidays, settings):
