@@ -119,3 +119,12 @@ def test_supervision_and_extension_through_the_api(world, api):
     response = api(world.users["handler_a"]).post(f"{URL}{hazard.pk}/extension/", {"new_deadline": "明天", "reason": "x"},
                                                   format="json")
     assert response.status_code == 400
+
+
+def test_the_old_transition_address_still_takes_a_step(world, api):
+    hazard = make_hazard(world, "a")
+    response = api(world.users["handler_a"]).post(f"{URL}{hazard.pk}/transition/", {"action": "start",
+                                                  "measures": "设置围挡"}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == "rectifying"
+    hazard.refresh_from_db()
+    assert (hazard.state, hazard.measures) == ("rectifying", "设置围挡")
