@@ -2,9 +2,10 @@
 督办, 督办反馈, 延期申请 and 延期审批. Forms parse input only; the engine validates the business rules and its
 errors come back onto these forms (`add_engine_errors`), so every error is shown beside its field.
 
-A transition's form holds the fields it accepts (`required`, `optional` and those its `assign` effects set: model fields → form fields with the model's
-Chinese label; a foreign key's choices come through the scoping door `visible_to(user)`), the note (required
-when the step needs a reason), and photos where the step takes them. A kind may replace the generated form of
+A transition's form holds the fields it accepts (`required`, `optional` and those its `assign` effects set:
+model fields → form fields with the model's Chinese label; a foreign key's choices come through the scoping
+door `visible_to(user)`), the note (required when the step needs a reason), and photos where the step takes
+them. A kind may replace the generated form of
 one step (`Surface.action_forms`), e.g. events' 重复件 asks for the original's number, not a list of events.
 """
 from __future__ import annotations

@@ -430,7 +430,8 @@ def extension_decide(request, pk: int, *, kind_label: str):
                 except ValidationError as exc:
                     add_engine_errors(form, exc, rename={"note": "decision_note"})
                 else:
-                    messages.success(request, f"延期申请已{'批准，期限延至 ' + format(extension.new_deadline, '%Y-%m-%d') if approve else '驳回'}。")
+                    done = f"批准，期限延至 {extension.new_deadline:%Y-%m-%d}" if approve else "驳回"
+                    messages.success(request, f"延期申请已{done}。")
                     return redirect(f"{surface.namespace}:detail", pk=case.pk)
         key = form.cleaned_data.get("extension") if hasattr(form, "cleaned_data") else None
         if key in forms_:

@@ -251,12 +251,11 @@ def test_the_api_supervision_extension_and_attachments(world, api):
     response = handler.post(f"{url}extension/", {"new_deadline": new, "reason": "等待配件"}, format="json")
     assert response.status_code == 201
     extension = Extension.objects.get()
-    response = api(world.officer("a")).post(f"{url}extension/decide/", {"extension": extension.pk, "decision": "refuse"},
-                                            format="json")
+    officer = api(world.officer("a"))
+    response = officer.post(f"{url}extension/decide/", {"extension": extension.pk, "decision": "refuse"}, format="json")
     assert response.status_code == 400 and response.json()["errors"] == {"decision_note": ["不批准时请填写理由。"]}
-    response = api(world.officer("a")).post(f"{url}extension/decide/",
-                                            {"extension": extension.pk, "decision": "refuse", "decision_note": "理由不足"},
-                                            format="json")
+    response = officer.post(f"{url}extension/decide/",
+                            {"extension": extension.pk, "decision": "refuse", "decision_note": "理由不足"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "refused"
     extension.refresh_from_db()
     assert (extension.status, extension.decision_note) == ("refused", "理由不足")
@@ -290,13 +289,14 @@ def test_the_events_api_keeps_the_offline_report_and_takes_steps(world, api):
     assert response.json()["errors"] == {"assigned_department": ["所选承办部门不存在或不在您的管辖范围内。"]}
     township = api(world.officer("b"))
     assert township.post(url, {"action": "dispatch"}, format="json").status_code == 404
-    response = centre.post(url, {"action": "dispatch", "data": {"assigned_department": world.departments["police_a"].pk}},
-                           format="json")
+    police = world.departments["police_a"].pk
+    response = centre.post(url, {"action": "dispatch", "data": {"assigned_department": police}}, format="json")
     assert response.status_code == 200 and response.json()["state"] == "dispatched"
     event.refresh_from_db()
     assert event.state == "dispatched" and event.assigned_department == world.departments["police_a"]
     log = api(world.users["handler_a"]).get(f"{API['events.event']}{event.pk}/log/").json()
-    assert log["number"] == event.number and [a["action"] for a in log["allowed_actions"]] == ["accept", "feedback", "return"]
+    assert log["number"] == event.number
+    assert [a["action"] for a in log["allowed_actions"]] == ["accept", "feedback", "return"]
     assert [row["action"] for row in log["log"]] == ["create", "register", "dispatch"]
 
 

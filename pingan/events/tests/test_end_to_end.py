@@ -100,9 +100,12 @@ def test_a_phone_report_goes_from_the_grid_to_a_department_and_back_to_closure(w
     assert event.state == EventState.CLOSED and event.satisfaction == "satisfied"
     assert event.evaluation_note == "清理及时" and event.checked_by == grid_worker
 
-    steps = list(TransitionLog.objects.filter(case_type="events.event", case_id=event.pk).values_list("action", flat=True))
-    assert steps == ["create", "register", "dispatch", "accept", "feedback", "send_back", "feedback", "close", "evaluate"]
-    actions = set(AuditEntry.objects.filter(object_type="events.event", object_id=str(event.pk)).values_list("action", flat=True))
+    steps = list(TransitionLog.objects.filter(case_type="events.event", case_id=event.pk)
+                 .values_list("action", flat=True))
+    assert steps == ["create", "register", "dispatch", "accept", "feedback", "send_back", "feedback", "close",
+                     "evaluate"]
+    actions = set(AuditEntry.objects.filter(object_type="events.event", object_id=str(event.pk))
+                  .values_list("action", flat=True))
     assert {"event.register", "event.dispatch", "event.accept", "event.feedback", "event.send_back",
             "event.close", "event.evaluate"} <= actions
     photos = list(WorkflowAttachment.objects.filter(case_type="events.event", case_id=event.pk).order_by("pk"))

@@ -113,8 +113,8 @@ def test_supervision_and_extension_through_the_api(world, api):
     response = api(world.users["center_staff"]).post(f"{URL}{hazard.pk}/supervise/", {"note": "限期整改"}, format="json")
     assert response.status_code == 201
     new = (hazard.rectify_deadline + dt.timedelta(days=5)).isoformat()
-    response = api(world.users["handler_a"]).post(f"{URL}{hazard.pk}/extension/", {"new_deadline": new, "reason": "等待配件"},
-                                                  format="json")
+    response = api(world.users["handler_a"]).post(f"{URL}{hazard.pk}/extension/",
+                                                  {"new_deadline": new, "reason": "等待配件"}, format="json")
     assert response.status_code == 201 and response.json()["status"] == "pending"
     response = api(world.users["handler_a"]).post(f"{URL}{hazard.pk}/extension/", {"new_deadline": "明天", "reason": "x"},
                                                   format="json")
