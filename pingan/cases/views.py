@@ -545,7 +545,7 @@ def queue(request, *, kind_label: str):
     })
 
 
-def home_panel(request, kind_label: str, title: str, *, order_links: int = 5) -> dict | None:
+def home_panel(request, kind_label: str, title: str) -> dict | None:
     """A home-page panel of one kind: the queue's tabs with their counts (the same numbers as the queue)."""
     user = request.user
     surface = surface_for(kind_label)
