@@ -168,8 +168,9 @@ class ActionForm(forms.Form):
             error_messages={"required": f"请填写{label}。", "max_length": f"{label}不能超过 2000 字。"})
         if photos or photo_required:
             fields["photos"] = PhotosField(
-                required=photo_required,
-                label="现场照片" + ("（按本区规定必须上传）" if photo_required else ""),
+                required=photo_required, label="现场照片",
+                help_text=(f"按本区规定须上传，最多 {MAX_PHOTOS} 张图片，每张不超过 10 MB。" if photo_required
+                           else f"可选，最多 {MAX_PHOTOS} 张图片，每张不超过 10 MB。"),
                 error_messages={"required": f"按本区规定，“{transition.label}”须上传现场照片。"})
         super().__init__(*args, initial=initial, **kwargs)
         self.fields.update(fields)

@@ -313,3 +313,28 @@ def test_a_date_deadline_reads_as_that_day_24_00_on_the_page_and_in_the_queue(wo
     Hazard.objects.filter(pk=hazard.pk).update(due_at=timezone.make_aware(dt.datetime(2031, 3, 6, 17, 30)))
     page = client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
     assert '<span class="muted">当前环节期限</span> 2031-03-06 17:30</p>' in page
+
+
+def test_a_district_photo_rule_makes_the_steps_photo_field_required(world, client):
+    from pingan.cases.models import WorkflowRule
+    from pingan.hazards.tests.conftest import png
+
+    WorkflowRule.objects.create(case_type="hazards.hazard", action="complete", photo_required=True)
+    hazard = make_case(world, "a", "hazards.hazard")
+    client.force_login(world.users["handler_a"])
+    url = reverse("hazards:act", args=[hazard.pk])
+    form = client.get(url, {"action": "complete"}).content.decode()
+    assert "现场照片（必填）" in form and "按本区规定须上传，最多 9 张图片" in form
+    today = timezone.localdate().isoformat()
+    response = client.post(url, {"action": "complete", "rectified_on": today, "measures": "已清理"})
+    assert response.status_code == 400
+    row = response.content.decode().split('<div class="form-row has-error">', 1)[1].split("</div>", 1)[0]
+    assert 'name="photos"' in row and "按本区规定，“整治完成，提请验收”须上传现场照片。" in row
+    hazard.refresh_from_db()
+    assert hazard.state == "pending"
+    response = client.post(url, {"action": "complete", "rectified_on": today, "measures": "已清理", "photos": [png()]})
+    assert response.status_code == 302
+    hazard.refresh_from_db()
+    assert hazard.state == "awaiting_acceptance"
+    log = TransitionLog.objects.for_case(hazard).get(action="complete")
+    assert [a.content_type for a in log.attachments.all()] == ["image/png"]
