@@ -408,6 +408,11 @@ def test_overdue_is_computed_from_due_at_only(label, people, client, api):
     assert "已超期" in client.get(reverse(f"{ns}:detail", kwargs={"pk": late.pk})).content.decode()
     assert "已超期" not in client.get(reverse(f"{ns}:detail", kwargs={"pk": on_time.pk})).content.decode()
     assert "已超期" not in client.get(reverse(f"{ns}:detail", kwargs={"pk": closed.pk})).content.decode()
+    page = client.get(reverse(f"{ns}:queue"), {"tab": "overdue"})
+    assert page.status_code == 200
+    shown = page.content.decode()
+    assert late.number in shown and "已超期" in shown
+    assert on_time.number not in shown and closed.number not in shown
     reader = api(people.users["center_staff"])
     flags = {pk: reader.get(reverse(f"api:{API_BASENAME[label]}-detail", kwargs={"pk": pk})).json()["is_overdue"]
              for pk in (late.pk, on_time.pk, closed.pk)}
