@@ -21,7 +21,8 @@ from .models import DispatchRule
 def rule_for(category: Any, place: Any) -> DispatchRule | None:
     """The most specific rule: the deepest place on the event's path, a 小类 rule before its 大类's."""
     categories = [category.pk] + ([category.parent_id] if category.parent_id else [])
-    rules = list(DispatchRule.objects.filter(category_id__in=categories, jurisdiction__path__in=ancestor_paths(place.path))
+    rules = list(DispatchRule.objects
+                 .filter(category_id__in=categories, jurisdiction__path__in=ancestor_paths(place.path))
                  .select_related("jurisdiction", "department", "township", "category"))
     if not rules:
         return None

@@ -33,14 +33,16 @@ def test_the_handling_due_moment_of_a_fed_back_event_is_kept_and_restored():
                                path="140311/140311101/140311101299/140311101299001/", depth=3)
     parent = Category.objects.create(jurisdiction=grid, code="97", name="测试大类")
     category = Category.objects.create(jurisdiction=grid, code="9701", name="测试小类", parent=parent)
-    common = dict(jurisdiction=grid, category=category, description="x", reported_at=dt.datetime(2026, 11, 27, 9, tzinfo=BJ))
+    common = dict(jurisdiction=grid, category=category, description="x",
+                  reported_at=dt.datetime(2026, 11, 27, 9, tzinfo=BJ))
     handling = dt.datetime(2026, 11, 30, 11, 30, tzinfo=BJ)
-    Event.objects.create(number="M-1", state="closed", public_token="t1", handled_at=dt.datetime(2026, 11, 30, 10, tzinfo=BJ),
-                         handling_due_at=handling, handling_deadline=dt.date(2026, 11, 30), deadline_text="4 工作小时",
+    day = dt.date(2026, 11, 30)
+    Event.objects.create(number="M-1", state="closed", public_token="t1",
+                         handled_at=dt.datetime(2026, 11, 30, 10, tzinfo=BJ), handling_due_at=handling,
+                         handling_deadline=day, deadline_text="4 工作小时", **common)
+    Event.objects.create(number="M-2", state="handling", public_token="t2", due_at=handling,
+                         handling_due_at=handling, handling_deadline=day, deadline=day, deadline_text="4 工作小时",
                          **common)
-    Event.objects.create(number="M-2", state="handling", public_token="t2", due_at=handling, handling_due_at=handling,
-                         handling_deadline=dt.date(2026, 11, 30), deadline=dt.date(2026, 11, 30),
-                         deadline_text="4 工作小时", **common)
     try:
         new = _migrate(AFTER)
         rows = {n: (h, d) for n, h, d in new.get_model("events", "Event").objects.values_list(
