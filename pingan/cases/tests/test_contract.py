@@ -15,6 +15,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from pingan.accounts.choices import Role
@@ -206,11 +207,6 @@ def test_register(label, people, django_capture_on_commit_callbacks):
 
 
 # --- every transition, by every persona who sees the case ---------------------------------------------------
-def _transition_cases(label):
-    kind = get_kind(label)
-    return [(t.name, source) for t in kind.transitions for source in t.sources]
-
-
 def test_transitions_allowed_and_refused(label, people):
     kind = get_kind(label)
     model = model_of(label)
@@ -399,10 +395,9 @@ def test_overdue_is_computed_from_due_at_only(label, people, client, api):
     assert flags == {late.pk: True, on_time.pk: False, closed.pk: False}
     # At a given moment: two minutes later both open ones are overdue.
     later = now + dt.timedelta(minutes=2)
-    assert set(model.objects.filter(model.objects.overdue_q(later)).values_list("pk", flat=True)) == {late.pk, on_time.pk}
+    assert set(model.objects.filter(model.objects.overdue_q(later)).values_list("pk", flat=True)) == {
+        late.pk, on_time.pk}
     # The page and the API say 已超期 / is_overdue from the same due_at.
-    from django.urls import reverse
-
     ns = namespace(label)
     client.force_login(people.users["center_staff"])
     assert "已超期" in client.get(reverse(f"{ns}:detail", kwargs={"pk": late.pk})).content.decode()
@@ -522,8 +517,6 @@ def _form_value(value):
 
 
 def test_another_townships_case_is_404_on_every_route(label, people, client, api):
-    from django.urls import reverse
-
     ns = namespace(label)
     case_b = make_case(people, "b", label, WITH_UNIT[label])
     engine.supervise(actor=people.users["center_staff"], case=case_b, note="请加快")
@@ -554,8 +547,6 @@ def test_another_townships_case_is_404_on_every_route(label, people, client, api
 
 
 def test_a_refused_step_on_the_page_is_403_and_audited(label, people, client):
-    from django.urls import reverse
-
     kind = get_kind(label)
     ns = namespace(label)
     case = make_case(people, "a", label, WITH_UNIT[label])
@@ -583,8 +574,6 @@ def test_a_refused_step_on_the_page_is_403_and_audited(label, people, client):
 
 
 def test_a_step_taken_on_the_page(label, people, client):
-    from django.urls import reverse
-
     kind = get_kind(label)
     ns = namespace(label)
     case = make_case(people, "a", label, WITH_UNIT[label])
@@ -602,8 +591,6 @@ def test_a_step_taken_on_the_page(label, people, client):
 
 
 def test_the_handlers_queue_shows_only_their_cases(label, people, client):
-    from django.urls import reverse
-
     ns = namespace(label)
     ours = make_case(people, "a", label, WITH_UNIT[label])
     county = factory_for(label).assign(people, "a", people.departments["county_police"])
