@@ -95,10 +95,10 @@ def ensure_events(target: int) -> int:
                 dispatched_at=reported + dt.timedelta(hours=2) if dispatched else None,
                 assigned_department_id=None if not dispatched or to_township else rng.choice(departments),
                 assigned_township_id=rng.choice(townships) if dispatched and to_township else None,
-                handling_due_at=due if dispatched else None, handling_deadline=due.date() if dispatched else None,
-                deadline=due.date() if open_ else None, due_at=due if open_ else None,
+                due_at=due if open_ else None,
                 handled_at=due - dt.timedelta(hours=5) if state in (S.CHECKING, S.CLOSED) else None,
-                closed_at=due if state in (S.CLOSED, S.REJECTED) else None, deadline_text="5 工作日",
+                handled_due_at=due if state in (S.CHECKING, S.CLOSED) else None,
+                closed_at=due if state in (S.CLOSED, S.REJECTED) else None,
             ))
         with transaction.atomic():
             bulk_insert(Event, batch)

@@ -101,7 +101,8 @@ class Transition:
     `note_required`: a reason must be given (退回 always needs one); `photo`: a photo is required by the
     kind itself (keep False: the district may require one per step through `WorkflowRule`);
     `send_back`: the action is a 退回 (counted for 返工率); `stamp`: case fields set to the actor / today /
-    now on the transition, e.g. {"accepted_by": "actor", "accepted_on": "today"}.
+    now / the due moment in force before the step ("due_at", e.g. 按期 records) on the transition, e.g.
+    {"accepted_by": "actor", "accepted_on": "today", "handled_due_at": "due_at"}.
     `effects`: declared changes applied and audited by the engine (`assign`, `clear`, `increment`);
     assigned fields are accepted from the data like `optional` ones.
     `keeps_state`: a note-only step (评价): logged and audited, the state (and its due moment) unchanged;
@@ -146,6 +147,8 @@ class CaseKind:
     `deadlines`: {state: DeadlinePolicy} (see DeadlinePolicy); states without one have no due moment.
     `township(case) -> Node | None`: the township that numbers the case (default: the jurisdiction's
     ancestor at level "township", see engine.case_township).
+    `photo_rule(case, transition) -> bool`: the kind's own per-case photo rule (events: the category's
+    照片要求 at 处置反馈), on top of the declaration and the district's per-step `WorkflowRule`.
     """
 
     label: str  # the model label, "hazards.hazard"
@@ -163,6 +166,7 @@ class CaseKind:
     supervision_days: int = 3
     extension_max_days: int = 90
     township: Callable[[Any], Any] | None = None
+    photo_rule: Callable[[Any, Transition], bool] | None = None
 
     def __post_init__(self) -> None:
         names = {s.name for s in self.states}

@@ -122,10 +122,14 @@ def may_supervise(user: Any, case: models.Model) -> bool:
                 and user.can(kind.supervise_capability) and case.state in kind.open_states)
 
 
-def photo_required(kind: CaseKind, t: Transition) -> bool:
-    """The kind's declaration, unless the district configured a rule for this step (WorkflowRule)."""
+def photo_required(kind: CaseKind, t: Transition, case: models.Model | None = None) -> bool:
+    """The kind's declaration, unless the district configured a rule for this step (WorkflowRule); and, for a
+    given case, the kind's own per-case rule (`CaseKind.photo_rule`, e.g. an event category's 照片要求)."""
     rule = WorkflowRule.objects.filter(case_type=kind.label, action=t.name).values_list("photo_required", flat=True).first()
-    return t.photo if rule is None else rule
+    required = t.photo if rule is None else rule
+    if not required and case is not None and kind.photo_rule is not None:
+        required = bool(kind.photo_rule(case, t))
+    return required
 
 
 # --- the township that numbers a case ----------------------------------------------------------------
@@ -444,7 +448,7 @@ def transition(*, actor: Any, case: models.Model, action: str, data: dict | None
     except ValidationError as exc:
         errors.setdefault("photos", []).extend(exc.message_dict["photos"])
         checked_photos = []
-    if not checked_photos and "photos" not in errors and photo_required(kind, t):
+    if not checked_photos and "photos" not in errors and photo_required(kind, t, case):
         errors.setdefault("photos", []).append(f"按本区规定，“{t.label}”须上传现场照片。")
     if kind.validate:
         for name, message in (kind.validate(case, t, data) or {}).items():
@@ -470,13 +474,14 @@ def transition(*, actor: Any, case: models.Model, action: str, data: dict | None
         today = timezone.localdate(now)
         for name, source in t.stamp.items():
             setattr(locked, name if source != "actor" else f"{name}_id",
-                    {"actor": getattr(actor, "pk", None), "today": today, "now": now}[source])
+                    {"actor": getattr(actor, "pk", None), "today": today, "now": now,
+                     "due_at": locked.due_at}[source])
         _apply_effects(locked, t.effects, data)
         from_state = locked.state
         if not t.keeps_state:
             kept = (locked.due_at is not None and from_state != t.target
                     and policy_for(locked, from_state) is not None
-                    and policy_for(locked, from_state) == policy_for(locked, t.target))
+                    and policy_for(locked, from_state) is policy_for(locked, t.target))
             locked.state = t.target
             locked.state_changed_at = now
             if not kept:

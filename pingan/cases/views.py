@@ -220,7 +220,7 @@ def _photo_step(surface: Surface, t: Transition) -> bool:
 
 def action_form(surface: Surface, case, t: Transition, user, data=None, files=None) -> ActionForm:
     form_class = surface.action_forms.get(t.name, ActionForm)
-    required = engine.photo_required(surface.case_kind, t)
+    required = engine.photo_required(surface.case_kind, t, case)
     return form_class(data, files, case=case, transition=t, user=user, photos=_photo_step(surface, t),
                       photo_required=required)
 

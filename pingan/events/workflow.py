@@ -14,7 +14,7 @@ from pingan.cases.definitions import (
     CaseKind, DeadlinePolicy, State, Transition, assign, clear, increment, register,
 )
 
-from .choices import EventState
+from .choices import EventState, PhotoStage
 
 S = EventState
 
@@ -72,16 +72,14 @@ def validate(event: Any, transition: Transition, data: dict) -> dict[str, str]:
     return validate_transition(event, transition, data)
 
 
-def _next_working_day(event: Any) -> tuple[int, str]:
-    return 1, "working_days"
-
-
-# 已派遣 and 处置中 share this one policy object: accepting (签收) keeps the running handling due moment.
+# 已派遣 and 处置中 share this one policy object: accepting (签收) keeps the running handling due moment (the
+# engine keeps due_at between two states holding the same policy object, not merely equal ones).
 HANDLING_POLICY = DeadlinePolicy(by=_handling_time)
-# 受理 and 派遣 are two steps, each due by the close of the next working day from when it became due. Two equal
-# DeadlinePolicy values would be one running deadline to the engine (it keeps due_at between states whose
-# policies compare equal), so 已立案待派遣 states its day through a function.
-REGISTERED_POLICY = DeadlinePolicy(by=_next_working_day)
+
+
+def _photo_rule(event: Any, transition: Transition) -> bool:
+    """The category's 照片要求 at 处置反馈 (the one at 上报 is checked when the report is made)."""
+    return transition.name == "feedback" and event.category.photo_required(PhotoStage.FEEDBACK)
 
 
 EVENT_KIND = register(CaseKind(
@@ -113,7 +111,8 @@ EVENT_KIND = register(CaseKind(
                    note_required=True, allowed=responsible, style="secondary",
                    effects=(clear("assigned_department", "assigned_township"),)),
         Transition("feedback", "处置反馈", (S.DISPATCHED, S.HANDLING), S.CHECKING, "events.handle",
-                   required=("handling_result",), allowed=responsible, stamp={"handled_at": "now"}),
+                   required=("handling_result",), allowed=responsible,
+                   stamp={"handled_at": "now", "handled_due_at": "due_at"}),
         Transition("close", "核查通过，结案", (S.CHECKING,), S.CLOSED, "events.check", optional=("check_note",),
                    allowed=may_check, stamp={"checked_by": "actor"}),
         Transition("send_back", "核查不通过，退回重办", (S.CHECKING,), S.HANDLING, "events.check",
@@ -128,13 +127,14 @@ EVENT_KIND = register(CaseKind(
     deadlines={
         # Registration (受理) and dispatch are expected by the close of the next working day.
         S.REPORTED: DeadlinePolicy(1, "working_days"),
-        S.REGISTERED: REGISTERED_POLICY,
+        S.REGISTERED: DeadlinePolicy(1, "working_days"),
         # Handling: the category's / dispatch rule's deadline, from the moment of dispatch.
         S.DISPATCHED: HANDLING_POLICY,
         S.HANDLING: HANDLING_POLICY,
         S.CHECKING: DeadlinePolicy(2, "working_days"),
     },
     validate=validate,
+    photo_rule=_photo_rule,
     supervise_capability="events.supervise",
     extension_capability="events.extend",
     extension_approve_capability="events.approve_extension",

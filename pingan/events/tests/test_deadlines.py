@@ -125,8 +125,6 @@ def test_feedback_leaves_checking_its_own_due_moment(world, cats, clock):
     assert event.due_at == at(12, 3, 17, 30)
 
 
-@pytest.mark.xfail(strict=True, reason="needs the case engine's stamp source 'due_at' (the due moment in force "
-                                       "before the step): workflow.py feedback stamp handled_due_at")
 def test_feedback_records_the_handling_due_moment_then_in_force(world, cats, clock):
     event = _dispatched(world, cats, clock)  # due Tuesday 11:30
     clock(at(12, 1, 10, 0))
@@ -210,3 +208,23 @@ def test_the_open_due_index_names_the_workflows_open_states():
     assert index.condition == Q(state__in=["reported", "registered", "dispatched", "handling", "checking"])
     assert EVENT_KIND.open_states == ["reported", "registered", "dispatched", "handling", "checking"]
     # The migration's literal condition is the same list (makemigrations --check finds no change).
+
+
+def test_the_categorys_photo_rule_at_feedback_is_enforced_by_the_engine(world, cats, clock):
+    """A category whose 照片要求 is 处置反馈时必须有照片: the handler's feedback without a photo is refused (and
+    nothing is written); with the rule off, the same feedback goes through."""
+    from pingan.events.choices import PhotoRule
+
+    cats["gas"].photo_rule = PhotoRule.FEEDBACK
+    cats["gas"].save(update_fields=["photo_rule"])
+    event = _dispatched(world, cats, clock)
+    handler = world.users["handler_a"]
+    with pytest.raises(ValidationError) as refused:
+        engine.transition(actor=handler, case=event, action="feedback", data={"handling_result": "已关阀"})
+    assert "须上传现场照片" in " ".join(refused.value.message_dict["photos"])
+    assert Event.objects.get(pk=event.pk).state == S.DISPATCHED
+    cats["gas"].photo_rule = PhotoRule.NONE
+    cats["gas"].save(update_fields=["photo_rule"])
+    engine.transition(actor=handler, case=Event.objects.get(pk=event.pk), action="feedback",
+                      data={"handling_result": "已关阀"})
+    assert Event.objects.get(pk=event.pk).state == S.CHECKING

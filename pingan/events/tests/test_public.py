@@ -1,6 +1,7 @@
 """The public report page (no login, rate-limited per address) and the status lookup (never the reporter)."""
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from pingan.events.models import Event
 
@@ -62,3 +63,17 @@ def test_a_category_closed_to_the_public_is_not_offered(world, cats, client):
     page = client.get(reverse("events_public:report")).content.decode()
     assert "燃气泄漏隐患" not in page and "垃圾堆放" in page
     assert client.post(reverse("events_public:report"), form(cats, category=cats["gas"].pk)).status_code == 400
+
+
+def test_the_lookup_shows_the_handling_due_moment_while_the_unit_has_the_event(world, cats, client, settings):
+    from pingan.cases import engine
+
+    response = client.post(reverse("events_public:report"), form(cats))
+    event, code = Event.objects.get(), response.context["code"]
+    staff = world.users["center_staff"]
+    engine.transition(actor=staff, case=event, action="register")
+    engine.transition(actor=staff, case=event, action="dispatch", data={"assigned_township": world.township("a")})
+    event.refresh_from_db()
+    page = client.post(reverse("events_public:lookup"), {"number": event.number, "code": code}).content.decode()
+    expected = event.due_at.astimezone(timezone.get_current_timezone()).strftime("%Y-%m-%d %H:%M")
+    assert "预计办结" in page and f"{expected} 前" in page
