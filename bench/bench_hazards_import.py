@@ -30,7 +30,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from pingan.accounts.models import User  # noqa: E402
-from pingan.analytics import indicators  # noqa: E402
+from pingan.core import indicators  # noqa: E402
 from pingan import ledgers  # noqa: E402
 from pingan.core.context import command_context  # noqa: E402
 from pingan.cases.models import TransitionLog

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import Substr
 
-from pingan.analytics.indicators import MAP, RATE, Query, group, indicator, rate
+from pingan.core.indicators import MAP, RATE, Query, group, indicator, rate
 
 from .choices import EventState
 from .models import Event

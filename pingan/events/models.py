@@ -202,10 +202,6 @@ class EventQuerySet(WorkflowQuerySet):
         return self.filter(Q(category__public_display=PublicDisplay.ALL)
                            | Q(category__public_display=PublicDisplay.CITIZEN) & citizen)
 
-    def is_overdue_now(self, event: "Event") -> bool:
-        """Deprecated: the case layer's `is_overdue(case)` under its old name (api/views.py still calls it)."""
-        return self.is_overdue(event)
-
 
 def mask_name(name: str) -> str:
     """张三丰 → 张**: the history says a name was left without showing it to roles that may not see it."""

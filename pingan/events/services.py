@@ -428,13 +428,6 @@ def dispatch_plan(event: Event, *, department: Department | None = None, townshi
             "deadline_text": case_deadlines.describe(amount, unit)}
 
 
-def event_act(*, actor: Any, event: Event, action: str, data: dict[str, Any] | None = None, note: str = "",
-              photos: Iterable[Any] = ()) -> Event:
-    """Deprecated: a thin call into the case engine, kept while a test outside events still calls it
-    (pingan/core/tests/test_role_duties.py); call `engine.transition` instead."""
-    return engine.transition(actor=actor, case=event, action=action, data=data, note=note, photos=photos)
-
-
 def event_dispatch_bulk(*, actor: Any, events: list[Event], department: Department | None = None,
                         township: Node | None = None) -> list[Event]:
     """Dispatch several registered events at once (each to the chosen unit, or to its rule's unit when none

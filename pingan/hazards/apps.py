@@ -23,6 +23,6 @@ class HazardsConfig(AppConfig):
         register_capability("hazards.approve_extension", {Role.TOWNSHIP_OFFICER, Role.CENTER_STAFF,
                                                           Role.DISTRICT_ADMIN})
         registry.nav("hazards", "风险隐患", "hazards:list", order=40, data_kind="case")
-        registry.nav("hazards_queue", "督办队列", "hazards:queue", order=41, data_kind="case",
+        registry.nav("hazards_queue", "我的待办隐患", "hazards:queue", order=41, data_kind="case",
                      roles={Role.CENTER_STAFF, Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER, Role.DEPT_HANDLER,
                             Role.LEADER})

@@ -7,7 +7,6 @@ from django.db import models
 
 from pingan.core.models import ScopedModel
 from pingan.core.personal import PhoneField
-from pingan.cases.deadlines import due_date
 from pingan.cases.models import WorkflowCase, WorkflowQuerySet
 
 from .choices import HazardStatus, HazardType, RiskLevel
@@ -71,12 +70,6 @@ class Hazard(ScopedModel, WorkflowCase):
 
     def __str__(self) -> str:
         return self.number
-
-    @property
-    def deadline(self):
-        """Display only: the calendar day `due_at` falls in (pages and the API showed a date `deadline`;
-        read `due_at` in new code — the case layer's `deadlines.due_date`)."""
-        return due_date(self.due_at)
 
     @property
     def status(self) -> HazardStatus:

@@ -84,19 +84,3 @@ def hazard_register(*, actor: Any, data: dict, photos: Iterable[Any] = (), numbe
     hazard = Hazard(**data, reported_by=actor if getattr(actor, "pk", None) else None, number=number or "")
     return engine.case_register(actor=actor, case=hazard, photos=checked, at=data["screened_on"])
 
-
-# Thin wrappers still called by code outside this file's owner (hazards/testing.py's leak factory,
-# core/tests/test_workflow_rules.py): new code calls pingan.cases.engine directly. Delete with those calls.
-def hazard_rectify(*, actor: Any, hazard: Hazard, rectified_on: dt.date, measures: str, note: str = "",
-                   photos: Iterable[Any] = ()) -> Hazard:
-    """整治完成，提请验收 (needs 整治完成日期 and 整治措施; a photo only where the district requires one)."""
-    return engine.transition(actor=actor, case=hazard, action="complete",
-                             data={"rectified_on": rectified_on, "measures": measures}, note=note, photos=photos)
-
-
-def hazard_supervise(*, actor: Any, hazard: Hazard, note: str, due_on: dt.date | None = None):
-    return engine.supervise(actor=actor, case=hazard, note=note, due_on=due_on)
-
-
-def hazard_extension_request(*, actor: Any, hazard: Hazard, new_deadline: dt.date, reason: str):
-    return engine.extension_request(actor=actor, case=hazard, new_deadline=new_deadline, reason=reason)

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from pingan.cases import engine
 from pingan.cases.models import TransitionLog, WorkflowAttachment
 from pingan.core.testing import leak_factory, marked, new_marker
 
@@ -30,14 +31,12 @@ def make_hazard(world, side: str = "a", *, actor=None, **overrides) -> Hazard:
 @leak_factory(Hazard)
 def _hazard(world, side):
     """A hazard with a 督办 of the centre open on it, so the supervision-reply route has something to answer."""
-    from .services import hazard_extension_request, hazard_supervise
-
     marker = new_marker()
     hazard = make_hazard(world, side, description=f"{marker}{world.village(side).short_name}废品收购站堆放易燃物",
                          location=f"{world.village(side).short_name}{marker}号")
-    hazard_supervise(actor=world.users["center_staff"], hazard=hazard, note=f"{marker}督办")
+    engine.supervise(actor=world.users["center_staff"], case=hazard, note=f"{marker}督办")
     # ... and an extension asked by the township (the decide route's subject).
-    hazard_extension_request(actor=world.officer(side), hazard=hazard,
+    engine.extension_request(actor=world.officer(side), case=hazard,
                              new_deadline=hazard.rectify_deadline + dt.timedelta(days=10), reason=f"{marker}申请延期")
     hazard.refresh_from_db()
     return marked(hazard, marker, hazard.number)

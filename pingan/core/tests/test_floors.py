@@ -35,13 +35,7 @@ FORBIDDEN_FOR_DOMAIN = {"analytics"}
 # Violations known and reported to the lead, each with its fix: the test reports them as xfail (with every file
 # and line) instead of failing, and fails on any other violation. Remove an entry once it is fixed (a fixed one
 # no longer xfails: the test passes). Add nothing to this list without the lead's agreement.
-_INDICATORS = ("`<app>/indicators.py` imports the indicator registry from pingan.analytics.indicators, now an alias "
-               "of pingan.core.indicators, where the registry lives: import it from there")
-KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
-    ("cases", "ledgers"): "pingan/cases/engine.py takes build_instances/bulk_audit/bulk_insert from "
-                          "pingan.ledgers.spec; they now live in pingan.core.bulk: import them from there",
-    ("events", "analytics"): _INDICATORS,
-}
+KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {}
 
 
 def _apps() -> set[str]:

@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from pingan.cases import engine
 from pingan.core.models import AuditEntry
 from pingan.events import services as event_services
 from pingan.events.models import Event
@@ -36,8 +37,8 @@ def _events_for(world):
     for name, department in (("police", world.departments["county_police"]), ("town", world.departments["police_a"])):
         event = event_services.event_report(actor=world.users["grid_a"], category=cats["garbage"],
                                             description=f"{name}-标记事件", attributes={"kind": "living"}).event
-        event_services.event_act(actor=centre, event=event, action="register")
-        event_services.event_act(actor=centre, event=event, action="dispatch", data={"assigned_department": department})
+        engine.transition(actor=centre, case=event, action="register")
+        engine.transition(actor=centre, case=event, action="dispatch", data={"assigned_department": department})
         made[name] = event
     return made
 

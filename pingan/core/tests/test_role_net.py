@@ -87,21 +87,14 @@ AUDIT_ROUTES = {"core:audit_log"}
 READ_ROUTE = re.compile(r"(detail|node|log|history|attachment|photo|status|download)$")
 # Read routes whose answer is about the record without repeating its own fields: 200 is their positive control.
 SILENT_ROUTES = {
-    "api:hazard-log": "隐患的流转记录：只列环节，不重复隐患本身的字段",
-    "events:photo": "事件照片：图片文件",
     "jobs:status": "任务进度：只有数字",
     "jobs:download": "任务结果文件：内容是台账，不是任务名",
 }
 # Write routes whose positive control needs a state the leak records cannot be in: route name -> why (none
 # today; a route added here must say why, and its module's own tests must cover the allowed use).
 NO_POSITIVE: dict[str, str] = {}
-# Query strings some routes need to serve a record (a photo of an event names the attachment).
+# Query strings some routes need to serve a record (none today: attachments are served by their own id).
 def _route_query(name, rec) -> dict:
-    if name == "events:photo":
-        from pingan.cases.models import WorkflowAttachment
-
-        photo = WorkflowAttachment.objects.filter(case_type="events.event", case_id=rec.obj.pk).first()
-        return {"id": photo.pk} if photo else {}
     return {}
 
 

@@ -79,7 +79,7 @@ class EventViewSet(CaseViewSet):
         if result.created:
             # Just written in this request, with its category and place loaded: what the list's queryset
             # would read back, and its is_overdue computed the way with_overdue() does.
-            event.is_overdue = Event.objects.is_overdue_now(event)
+            event.is_overdue = Event.objects.is_overdue(event)
         else:
             event = Event.objects.filter(pk=event.pk).select_related(
                 "category", "jurisdiction", "assigned_department").with_overdue().get()

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from pingan.analytics.indicators import Query, compute
+from pingan.core.indicators import Query, compute
 from pingan.cases import engine
 from pingan.events import services
 from pingan.events.models import Event

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from pingan.analytics.indicators import Query
+from pingan.core.indicators import Query
 from pingan.core.models import AuditEntry
 from pingan.cases.models import CaseCounter, Supervision, TransitionLog
 from pingan.core.seed import SeedContext

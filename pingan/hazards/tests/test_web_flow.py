@@ -17,6 +17,14 @@ from .conftest import png
 pytestmark = pytest.mark.usefixtures("holidays")
 
 
+def end_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0)))
+
+
+def close_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(17, 30)))
+
+
 def test_a_hazard_goes_from_registration_to_rectified_through_the_web(world, client):
     today = timezone.localdate()
     screened = today - dt.timedelta(days=2)
@@ -35,7 +43,8 @@ def test_a_hazard_goes_from_registration_to_rectified_through_the_web(world, cli
     assert hazard.number == f"YH{world.township('a').code}{screened:%Y%m%d}001"
     assert hazard.state == "pending"
     # 中风险: 20 working days from the screening date, on the holiday calendar.
-    assert hazard.rectify_deadline == hazard.deadline == add_working_days(screened, 20)
+    assert hazard.rectify_deadline == add_working_days(screened, 20)
+    assert hazard.due_at == end_of(hazard.rectify_deadline)  # a date's end: the next midnight
     assert WorkflowAttachment.objects.filter(case_id=hazard.pk).count() == 1
 
     client.force_login(handler)
@@ -48,14 +57,14 @@ def test_a_hazard_goes_from_registration_to_rectified_through_the_web(world, cli
     assert response.status_code == 302
     hazard.refresh_from_db()
     assert hazard.state == "awaiting_acceptance"
-    assert hazard.deadline == add_working_days(today, 5)
+    assert hazard.due_at == close_of(add_working_days(today, 5))  # 验收: 5 working days, to 17:30
 
     client.force_login(officer)
     assert "验收通过" in client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
     assert client.post(reverse("hazards:act", args=[hazard.pk]),
                        {"action": "accept", "acceptance_note": "现场核查合格"}).status_code == 302
     hazard.refresh_from_db()
-    assert hazard.state == "rectified" and hazard.deadline is None and hazard.closed_at
+    assert hazard.state == "rectified" and hazard.due_at is None and hazard.closed_at
     assert hazard.accepted_by == officer and hazard.accepted_on == today
     steps = list(TransitionLog.objects.for_case(hazard).values_list("action", "actor__username"))
     assert steps == [("create", "grid_a"), ("start", "handler_a"), ("complete", "handler_a"), ("accept", "township_a")]
@@ -105,7 +114,7 @@ def hazard_supervision(hazard):
 
 def test_an_extension_approved_by_the_township_moves_the_deadline(world, client):
     hazard = make_hazard(world, "a")
-    new = hazard.deadline + dt.timedelta(days=10)
+    new = hazard.rectify_deadline + dt.timedelta(days=10)
     client.force_login(world.users["handler_a"])
     assert client.post(reverse("hazards:extension_request", args=[hazard.pk]),
                        {"new_deadline": new.isoformat(), "reason": "需协调供电公司停电作业"}).status_code == 302
@@ -116,7 +125,7 @@ def test_an_extension_approved_by_the_township_moves_the_deadline(world, client)
     assert client.post(reverse("hazards:extension_decide", args=[hazard.pk]),
                        {"extension": extension.pk, "decision": "approve"}).status_code == 302
     hazard.refresh_from_db()
-    assert hazard.deadline == hazard.rectify_deadline == new
+    assert hazard.rectify_deadline == new and hazard.due_at == end_of(new)
     assert AuditEntry.objects.filter(action="hazard.extension_approve", object_id=str(hazard.pk)).exists()
 
 

@@ -5,11 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from pingan.cases import engine
 from pingan.core.models import AuditEntry
 
 from pingan.cases.models import WorkflowRule
 from pingan.cases.rules import workflow_rule_set
-from pingan.hazards import services
 from pingan.hazards.testing import make_hazard
 
 
@@ -29,8 +29,8 @@ def test_the_district_requires_a_photo_for_one_step_and_the_engine_enforces_it(w
     assert entry.changes == {"photo_required": [False, True]} and entry.actor == world.users["district_admin"]
     hazard = make_hazard(world, "a")
     with pytest.raises(ValidationError) as caught:
-        services.hazard_rectify(actor=world.officer("a"), hazard=hazard, rectified_on=dt.date.today(),
-                                measures="清理完毕")
+        engine.transition(actor=world.officer("a"), case=hazard, action="complete",
+                          data={"rectified_on": dt.date.today(), "measures": "清理完毕"})
     assert "照片" in str(caught.value)
     # Saving the same choices again changes and audits nothing.
     client.post(reverse("cases:rules"), {"photo": ["hazards.hazard:complete"]})
