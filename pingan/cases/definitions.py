@@ -222,11 +222,9 @@ def register(kind: CaseKind) -> CaseKind:
     model_name = kind.label.split(".")[-1]
     for t in kind.transitions:
         registry.action_label(f"{model_name}.{t.name}", t.label)
-    for action, label in (("create", "登记"), ("import", "导入"), ("supervise", "督办"),
-                          ("supervision_reply", "督办反馈"), ("extension_request", "申请延期"),
-                          ("extension_approve", "批准延期"), ("extension_refuse", "不批准延期")):
-        registry.action_label(f"{model_name}.{action}", f"{label}{kind.verbose_name}" if action in ("create", "import")
-                              else label)
+    # 督办 and 延期 read as verb and noun from the audit log's own table (督办事件, 申请延期（风险隐患）).
+    for action, label in (("create", "登记"), ("import", "导入")):
+        registry.action_label(f"{model_name}.{action}", f"{label}{kind.verbose_name}")
     return kind
 
 

@@ -24,13 +24,12 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_tasks import task
 
-from pingan.core.calendar import add_working_days, is_workday
+from pingan.core.calendar import add_working_hours
 from pingan.notifications.models import Notification, Reminder
 from pingan.notifications.services import notify, release_held_sms
 
@@ -43,50 +42,7 @@ BATCH = 500
 OVERDUE_LOOKBACK = dt.timedelta(days=7)
 
 
-# ------------------------------------------------------------------------------------------------ working hours
-def _office_hours() -> tuple[dt.time, dt.time]:
-    start, end = getattr(settings, "PINGAN_WORKDAY_HOURS", ("08:30", "17:30"))
-    return dt.time.fromisoformat(start), dt.time.fromisoformat(end)
-
-
-def _add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
-    """`hours` of office time after `start` on the calendar's working days (PINGAN_WORKDAY_HOURS, default
-    08:30–17:30). Used until `pingan.core.calendar.add_working_hours` exists; then that one is used."""
-    begin, end = _office_hours()
-    moment = timezone.localtime(start)
-    remaining = dt.timedelta(hours=hours)
-
-    def at(day: dt.date, time: dt.time) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(day, time))
-
-    if not is_workday(moment.date()) or moment.time() >= end:
-        moment = at(add_working_days(moment.date(), 1), begin)
-    elif moment.time() < begin:
-        moment = at(moment.date(), begin)
-    while True:
-        left = at(moment.date(), end) - moment
-        if remaining <= left:
-            return moment + remaining
-        remaining -= left
-        moment = at(add_working_days(moment.date(), 1), begin)
-
-
-def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
-    from pingan.core import calendar
-
-    helper = getattr(calendar, "add_working_hours", None)
-    return helper(start, hours) if helper is not None else _add_working_hours(start, hours)
-
-
 # ------------------------------------------------------------------------------------------------ one run
-def _has_due_at(model: type) -> bool:
-    try:
-        model._meta.get_field("due_at")
-    except FieldDoesNotExist:
-        return False
-    return True
-
-
 def _related_for_path(model: type) -> list[str]:
     lookup = getattr(model, "scope_path_lookup", "jurisdiction__path")
     parts = lookup.split("__")[:-1]
@@ -104,12 +60,14 @@ def run_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
             model = apps.get_model(kind.label)
         except LookupError:
             continue
-        if not _has_due_at(model) or not kind.open_states:
+        if not kind.open_states:
             continue
-        base = model._default_manager.filter(state__in=kind.open_states, due_at__isnull=False)
-        totals[K.DUE_SOON] += _remind(kind, model, base.filter(due_at__gt=now, due_at__lte=soon_until), K.DUE_SOON)
-        totals[K.OVERDUE] += _remind(kind, model, base.filter(due_at__lte=now, due_at__gt=now - OVERDUE_LOOKBACK),
-                                     K.OVERDUE)
+        cases = model._default_manager
+        # 已超期 is the case layer's one overdue definition (open, due_at < now), looking back a week at most.
+        overdue = cases.filter(cases.overdue_q(now), due_at__gte=now - OVERDUE_LOOKBACK)
+        soon = cases.filter(state__in=kind.open_states, due_at__gte=now, due_at__lte=soon_until)
+        totals[K.DUE_SOON] += _remind(kind, model, soon, K.DUE_SOON)
+        totals[K.OVERDUE] += _remind(kind, model, overdue, K.OVERDUE)
     return totals
 
 
