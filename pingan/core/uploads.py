@@ -28,6 +28,9 @@ from django.core.files.base import ContentFile
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 48-megapixel phone photo is 8000 × 6000; more than that is not a photo
 MAX_FILES = 9
+# A case photo is kept at most this many pixels on its long side (a phone's 4000 px photo shrinks to a quarter of
+# the bytes; a handler reads it on a phone). One set of limits for every upload path.
+MAX_SIDE = 1600
 
 # Detected format → (format to write, extension, content type).
 _OUTPUT = {
@@ -63,7 +66,7 @@ def _stem(name: str) -> str:
     return base[:80] or "照片"
 
 
-def clean_image(upload: Any, *, field: str = "photos", max_side: int | None = None,
+def clean_image(upload: Any, *, field: str = "photos", max_side: int | None = MAX_SIDE,
                 max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> CleanImage:
     """One upload checked and re-encoded (see the module docstring); ValidationError({field: …}) if not."""
     from PIL import Image, ImageOps, UnidentifiedImageError
@@ -126,7 +129,7 @@ def clean_image(upload: Any, *, field: str = "photos", max_side: int | None = No
 
 
 def clean_images(uploads: Iterable[Any], *, field: str = "photos", max_files: int = MAX_FILES,
-                 max_side: int | None = None) -> list[CleanImage]:
+                 max_side: int | None = MAX_SIDE) -> list[CleanImage]:
     """Several uploads; every bad one is named in one ValidationError (nothing is kept if any is bad)."""
     files = [u for u in (uploads or []) if u]
     if len(files) > max_files:

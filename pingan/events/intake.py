@@ -25,10 +25,6 @@ from .models import DESCRIPTION_MAX, Category
 
 # The district's box (阳泉市郊区); a deployment elsewhere sets PINGAN_DISTRICT_BOUNDS = (lat0, lat1, lng0, lng1).
 DEFAULT_BOUNDS = (Decimal("37.70"), Decimal("38.05"), Decimal("113.35"), Decimal("113.80"))
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
-PHOTO_MAX_COUNT = 6
-PHOTO_MAX_SIDE = 1600
-PHOTO_MAX_PIXELS = 40_000_000
 IDEMPOTENCY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 LOOKUP_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -174,11 +170,10 @@ def check_attributes(category: Category, raw: dict[str, Any], fields=None) -> di
 
 
 def prepare_photo(upload: Any) -> CleanImage:
-    """An uploaded photo checked and re-encoded by the one upload validator (pingan.core.uploads): a real
-    image of at most 10 MB and 40 megapixels, at most 1600 px on its long side, stored under the extension
-    of its detected type, without EXIF (and so without the phone's GPS position)."""
-    return clean_image(upload, field="photos", max_side=PHOTO_MAX_SIDE, max_bytes=PHOTO_MAX_BYTES,
-                       max_pixels=PHOTO_MAX_PIXELS)
+    """An uploaded photo checked and re-encoded by the one upload validator with its one set of limits
+    (pingan.core.uploads: a real image of at most 10 MB and 40 megapixels, at most 1600 px on its long side,
+    stored under the extension of its detected type, without EXIF and so without the phone's GPS position)."""
+    return clean_image(upload, field="photos")
 
 
 def mask_email(value: str) -> str:

@@ -20,6 +20,7 @@ from pingan.accounts.models import Department
 from pingan.core import audit
 from pingan.core.personal import mask_phone
 from pingan.core.services import model_create, model_update, validation_message
+from pingan.core.uploads import MAX_FILES
 from pingan.cases import deadlines as case_deadlines
 from pingan.cases import engine
 from pingan.geo.choices import Level
@@ -307,8 +308,8 @@ def event_report(*, actor: Any, category: Category | None, description: Any, jur
         if jurisdiction is None and "latitude" not in errors and "area" not in errors:
             errors["latitude"] = "该位置不在本接口密钥的受理范围内。" if within is not None else "无法确定事件所在的网格。"
     photos = [p for p in photos if p]
-    if len(photos) > intake.PHOTO_MAX_COUNT:
-        errors["photos"] = f"每次最多上传 {intake.PHOTO_MAX_COUNT} 张照片。"
+    if len(photos) > MAX_FILES:
+        errors["photos"] = f"一次最多上传 {MAX_FILES} 张照片。"
     prepared = []
     if "photos" not in errors:
         for upload in photos:
