@@ -416,6 +416,13 @@ def _deny(actor, case, action: str, message: str):
     raise PermissionDenied(message)
 
 
+def _require_visible(actor, case, action: str) -> None:
+    """Every write checks the scoping door itself (one query), not only the page or API that called it: a case
+    the actor may not see is refused and audited like any other refusal."""
+    if not type(case).objects.visible_to(actor).filter(pk=case.pk).exists():
+        _deny(actor, case, action, f"此{get_kind(case).verbose_name}不在您的管辖或职责范围内。")
+
+
 def transition(*, actor: Any, case: models.Model, action: str, data: dict | None = None, note: str = "",
                photos: Iterable[Any] = ()) -> models.Model:
     """Take `action` on `case` as `actor`. `data` holds the fields the action requires or accepts (and those
@@ -429,6 +436,7 @@ def transition(*, actor: Any, case: models.Model, action: str, data: dict | None
         t = kind.transition(action)
     except KeyError:
         raise ValidationError(f"没有“{str(action)[:20]}”这个操作。") from None
+    _require_visible(actor, case, t.name)
     if not actor.can(t.capability) or (t.allowed is not None and not t.allowed(actor, case)):
         _deny(actor, case, t.name, f"您不能对此{kind.verbose_name}执行“{t.label}”。")
     accepted = t.accepted
@@ -508,6 +516,7 @@ def transition(*, actor: Any, case: models.Model, action: str, data: dict | None
 def supervise(*, actor: Any, case: models.Model, note: str, due_on: dt.date | None = None):
     """督办: a supervision note with its own reply deadline, listed in the handling unit's queue."""
     kind = get_kind(case)
+    _require_visible(actor, case, "supervise")
     if not (kind.supervise_capability and actor.can(kind.supervise_capability)):
         _deny(actor, case, "supervise", "您的角色不能督办。")
     if case.state not in kind.open_states:
@@ -544,6 +553,7 @@ def supervision_reply(*, actor: Any, supervision, case: models.Model, reply: str
     """The handling unit answers a 督办; the supervision is then closed."""
     if supervision.case_type != case._meta.label_lower or supervision.case_id != case.pk:
         raise ValidationError("督办记录与案件不符。")
+    _require_visible(actor, case, "supervision_reply")
     if not may_handle(actor, case):
         _deny(actor, case, "supervision_reply", "您不能代表承办单位反馈此督办。")
     reply = (reply or "").strip()
@@ -570,6 +580,7 @@ def extension_request(*, actor: Any, case: models.Model, new_deadline: Any, reas
     """延期 request: a new date (the case is then due at its end), later than the current due day, at most
     `extension_max_days` past it; one pending request at a time."""
     kind = get_kind(case)
+    _require_visible(actor, case, "extension_request")
     if not may_handle(actor, case):
         if case.state not in kind.open_states:
             raise ValidationError(f"此{kind.verbose_name}已办结，不能申请延期。")
@@ -634,6 +645,7 @@ def extension_decide(*, actor: Any, extension, case: models.Model, approve: bool
     kind = get_kind(case)
     if extension.case_type != case._meta.label_lower or extension.case_id != case.pk:
         raise ValidationError("延期申请与案件不符。")
+    _require_visible(actor, case, "extension_decide")
     if not may_approve_extension(actor, extension, case):
         _deny(actor, case, "extension_decide", "只有申请人的上一级可以审批延期。")
     note = (note or "").strip()

@@ -6,7 +6,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from pingan.cases import definitions, engine
@@ -308,3 +308,19 @@ def test_mine_is_what_the_users_duty_handles(world):
     assert mine(world.users["center_staff"]) == {a, b, county}   # the district
     assert mine(world.users["grid_a"]) == set(Hazard.objects.visible_to(world.users["grid_a"]))
     assert Hazard.objects.mine(world.users["handler_a"]).overdue(timezone.now() + dt.timedelta(days=400)).get() == a
+
+
+def test_the_engine_refuses_a_case_outside_the_actors_scope_whatever_called_it(world):
+    """Township b's officer holds the capabilities of every hazard step, 督办 reply and 延期, but a hazard of
+    township a is not theirs: the engine itself refuses each write (audited), not only the page or API."""
+    hazard = make_hazard(world, "a")
+    stranger = world.officer("b")
+    before = AuditEntry.objects.filter(outcome="failure").count()
+    with pytest.raises(PermissionDenied):
+        engine.transition(actor=stranger, case=hazard, action="start", data={"measures": "越权整治"})
+    with pytest.raises(PermissionDenied):
+        engine.extension_request(actor=stranger, case=hazard, new_deadline=hazard.rectify_deadline
+                                 + dt.timedelta(days=5), reason="越权申请")
+    assert Hazard.objects.get(pk=hazard.pk).state == HazardStatus.PENDING
+    assert AuditEntry.objects.filter(outcome="failure").count() == before + 2
+    assert not TransitionLog.objects.for_case(hazard).exclude(kind="create").exists()
