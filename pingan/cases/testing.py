@@ -18,7 +18,7 @@ contract test's conftest:
         def assign(world, side, department):   # a new open case of township `side` assigned to `department`
             ...                                # through the engine (events: 派遣; hazards: registered so)
 
-Persona names are `core.testing.World.users` keys; "{side}" is replaced by the case's side.
+Persona names are `accounts.testing.World.users` keys; "{side}" is replaced by the case's side.
 """
 from __future__ import annotations
 

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import io
 
+from django.utils import timezone
+
+from pingan.cases.testing import case_factory
 from pingan.core.testing import leak_factory, marked, new_marker, unscoped_route
 
 from .choices import DeadlineUnit, FieldType, Source
@@ -129,3 +132,71 @@ def _leak_event(world, side):
 
 # /healthz (pingan/core/health.py) was added with bench/bench_events.py, whose baseline it is.
 unscoped_route("core:healthz", "健康检查：只返回 {\"status\": \"ok\"}，不查数据库、不含任何数据")
+
+
+# The case layer's contract test (pingan/cases/tests/test_contract.py) makes this kind's cases with this.
+@case_factory("events.event")
+class EventCases:
+    """A grid worker's report in township `side`'s grid, taken by the centre and dispatched to the township's
+    派出所 (police_<side>)."""
+
+    registrar = "grid_{side}"
+    reporter = "grid_{side}"
+    paths = {
+        "registered": [("center_staff", "register")],
+        "dispatched": [("center_staff", "register"), ("center_staff", "dispatch")],
+        "handling": [("center_staff", "register"), ("center_staff", "dispatch"), ("handler_{side}", "accept")],
+        "checking": [("center_staff", "register"), ("center_staff", "dispatch"), ("handler_{side}", "accept"),
+                     ("handler_{side}", "feedback")],
+        "closed": [("center_staff", "register"), ("center_staff", "dispatch"), ("handler_{side}", "accept"),
+                   ("handler_{side}", "feedback"), ("center_staff", "close")],
+        "rejected": [("center_staff", "reject")],
+        "duplicate": [("center_staff", "duplicate")],
+    }
+
+    @staticmethod
+    def _category(world):
+        from pingan.events.models import Category
+        from pingan.events.testing import make_categories
+
+        return Category.objects.filter(code="0401").first() or make_categories(world)["garbage"]
+
+    @staticmethod
+    def build(world, side):
+        from pingan.events.choices import Source
+        from pingan.events.models import Event
+
+        grid = world.grid(side)
+        return Event(jurisdiction=grid, category=EventCases._category(world),
+                     description=f"{world.village(side).short_name}路口垃圾堆放", address=f"{grid.name}路口",
+                     attributes={"kind": "living"}, source=Source.GRID, reporter=world.users[f"grid_{side}"],
+                     reported_at=timezone.now())
+
+    @staticmethod
+    def inputs(world, case, action):
+        side = "a" if case.jurisdiction.path.startswith(world.township("a").path) else "b"
+        if action == "dispatch":
+            return {"data": {"assigned_department": world.departments[f"police_{side}"]}}
+        if action == "feedback":
+            return {"data": {"handling_result": "已清理完毕"}}
+        if action == "duplicate":
+            from pingan.cases.testing import register
+
+            return {"data": {"duplicate_of": register(world, side, "events.event")}}
+        if action in ("reject", "return", "send_back", "reopen"):
+            return {"note": "理由：测试"}
+        if action == "evaluate":
+            return {"data": {"satisfaction": "satisfied"}}
+        return {}
+
+    @staticmethod
+    def assign(world, side, department):
+        """A new case of township `side` dispatched to `department` (派遣)."""
+        from pingan.cases import engine
+        from pingan.cases.testing import make_case
+
+        case = make_case(world, side, "events.event", "registered")
+        engine.transition(actor=world.users["center_staff"], case=case, action="dispatch",
+                          data={"assigned_department": department})
+        case.refresh_from_db()
+        return case

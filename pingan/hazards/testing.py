@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from pingan.cases import engine
 from pingan.cases.models import TransitionLog, WorkflowAttachment
+from pingan.cases.testing import case_factory
 from pingan.core.testing import leak_factory, marked, new_marker
 
 from .choices import HazardType, RiskLevel
@@ -58,3 +59,46 @@ def _attachment(world, side):
         department=hazard.responsible_department, file=path, name=f"现场照片{marker}.png",
         content_type="image/png", size=100)
     return marked(attachment, marker, hazard.number)
+
+
+# The case layer's contract test (pingan/cases/tests/test_contract.py) makes this kind's cases with this.
+@case_factory("hazards.hazard")
+class HazardCases:
+    """A fire hazard screened in township `side`'s village by its township office, to be rectified by the
+    township's 派出所 (police_<side>)."""
+
+    registrar = "township_{side}"
+    reporter = ""
+    paths = {
+        "rectifying": [("handler_{side}", "start")],
+        "awaiting_acceptance": [("handler_{side}", "complete")],
+        "rectified": [("handler_{side}", "complete"), ("township_{side}", "accept")],
+    }
+
+    @staticmethod
+    def build(world, side, department=None):
+        from pingan.hazards.choices import HazardType, RiskLevel
+        from pingan.hazards.models import Hazard
+
+        dept = department or world.departments[f"police_{side}"]
+        return Hazard(jurisdiction=world.village(side), screened_on=timezone.localdate() - dt.timedelta(days=3),
+                      hazard_type=HazardType.FIRE, risk_level=RiskLevel.MEDIUM,
+                      description=f"{world.village(side).short_name}废品收购站堆放易燃物",
+                      responsible_department=dept, responsible_unit_name=dept.name, responsible_person=f"责任人{side}",
+                      reported_by=world.users[f"township_{side}"])
+
+    @staticmethod
+    def inputs(world, case, action):
+        if action == "complete":
+            return {"data": {"rectified_on": timezone.localdate(), "measures": "已清理易燃物"}}
+        if action == "send_back":
+            return {"note": "围挡高度不够"}
+        return {}
+
+    @staticmethod
+    def assign(world, side, department):
+        """Hazards are assigned when registered: a new hazard of township `side` for `department`."""
+        from pingan.cases import engine
+
+        return engine.case_register(actor=world.users[f"township_{side}"],
+                                    case=HazardCases.build(world, side, department))
