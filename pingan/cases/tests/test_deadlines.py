@@ -98,6 +98,22 @@ def test_the_day_a_due_moment_falls_in(db):
     assert due_date(at(2026, 10, 12, 17, 30)) == dt.date(2026, 10, 12)
     assert due_date(None) is None
     assert end_of_date(dt.date(2026, 12, 10)) == at(2026, 12, 11, 0, 0)
+    # One microsecond after midnight is already the next day.
+    assert due_date(at(2026, 12, 11, 0, 0) + dt.timedelta(microseconds=1)) == dt.date(2026, 12, 11)
+
+
+def test_days_are_counted_from_the_local_date_of_the_start(db):
+    # 2026-12-01 17:00 UTC is Wednesday 12-02 01:00 in Beijing: 1 working day → Thursday 12-03's close
+    # (counted from the UTC date it would wrongly be Wednesday's close).
+    start = dt.datetime(2026, 12, 1, 17, 0, tzinfo=dt.timezone.utc)
+    assert due(start, 1, "working_days") == at(2026, 12, 3, 17, 30)
+    # A naive moment is read as the local time it names.
+    assert due(dt.datetime(2026, 12, 2, 1, 0), 1, "days") == at(2026, 12, 4, 0, 0)
+
+
+def test_an_unknown_unit_is_refused_naming_it():
+    with pytest.raises(ValueError, match="期限单位 'weeks' 无效"):
+        due(at(2026, 12, 1, 9, 0), 1, "weeks")
 
 
 def test_a_policy_is_checked_and_resolved():
