@@ -111,7 +111,7 @@ def test_a_kind_may_say_which_township_numbers_its_cases(world, monkeypatch):
 
 
 def test_an_idempotency_key_returns_the_case_it_registered(world):
-    from pingan.cases.tests.conftest import EventCases
+    from pingan.events.testing import EventCases
     from pingan.events.models import Event
 
     grid = world.users["grid_a"]

@@ -74,7 +74,7 @@ def test_simultaneous_registrations_get_distinct_consecutive_numbers():
 def test_two_registrations_with_one_idempotency_key_make_one_case():
     """The loser of the race hits the unique key inside its savepoint and gets the winner's case back."""
     from pingan.cases.models import TransitionLog
-    from pingan.cases.tests.conftest import EventCases
+    from pingan.events.testing import EventCases
     from pingan.core.calendar.loader import load_holidays
     from pingan.events.models import Event
 
