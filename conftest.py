@@ -137,9 +137,22 @@ def pytest_fixture_setup(fixturedef, request):
 
 
 def _on_test_database() -> bool:
+    """Is the default connection on the test database (never the development db.sqlite3 or `pingan`)?
+
+    Once the test database is set up Django has put its name in settings_dict["NAME"]; it is TEST["NAME"] when
+    configured (PINGAN_TEST_DB_NAME), else "test_" + the configured name (PostgreSQL, a SQLite file) or an
+    in-memory SQLite database. (`creation._get_test_db_name()` cannot tell: after set-up it prefixes the test
+    name again, "test_test_pingan", which made this check fail on PostgreSQL without PINGAN_TEST_DB_NAME, so
+    the reference data was never put back there.)"""
     from django.db import connection
 
-    return connection.settings_dict["NAME"] == connection.creation._get_test_db_name()
+    name = str(connection.settings_dict["NAME"])
+    configured = (connection.settings_dict.get("TEST") or {}).get("NAME")
+    if configured:
+        return name == str(configured)
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        return True
+    return name.rsplit("/", 1)[-1].startswith("test_")
 
 
 def _load_reference_data(item) -> None:
