@@ -166,9 +166,8 @@ def _load_reference_data(item) -> None:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item):
-    """A transactional test also starts with the reference data in place (the loaders are idempotent): the
-    teardown below puts it back after a flush, and this covers whatever emptied the tables in between (a
-    live server's thread finishing a request after the flush was seen once on PostgreSQL in CI)."""
+    """A transactional test also starts with the reference data in place (the loaders are idempotent), so it
+    does not depend on the test before it having been flushed and reloaded by the teardown below."""
     yield
     if item.stash.get(_FLUSHED, False) and _on_test_database():
         _load_reference_data(item)
