@@ -32,11 +32,6 @@ ALLOWED: dict[str, set[str]] = {
 # A domain app may use any floor beneath it, and another domain app, but never analytics (which reads them all).
 FORBIDDEN_FOR_DOMAIN = {"analytics"}
 
-# Violations known and reported to the lead, each with its fix: the test reports them as xfail (with every file
-# and line) instead of failing, and fails on any other violation. Remove an entry once it is fixed (a fixed one
-# no longer xfails: the test passes). Add nothing to this list without the lead's agreement.
-KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {}
-
 
 def _apps() -> set[str]:
     return {p.name for p in PINGAN.iterdir() if p.is_dir() and (p / "apps.py").exists()}
@@ -104,12 +99,8 @@ def _report(violations) -> str:
 
 
 def _judge(app: str, violations, message: str) -> None:
-    """Fail on a violation nobody has reported; xfail (with the report) on a known one."""
-    unknown = [v for v in violations if (app, v[2]) not in KNOWN_VIOLATIONS]
-    assert not unknown, message + "\n" + _report(unknown)
-    if violations:
-        reasons = "\n".join(f"  {app} → {other}: {KNOWN_VIOLATIONS[(app, other)]}" for other in sorted({v[2] for v in violations}))
-        pytest.xfail(f"{message}（已知，已报告）\n{_report(violations)}\n{reasons}")
+    """Every violation fails, naming each file and line."""
+    assert not violations, message + "\n" + _report(violations)
 
 
 def test_core_imports_no_other_app():
