@@ -14,7 +14,7 @@ from typing import Any
 
 from pingan.core.scoping import ancestor_paths
 
-from .choices import EventState
+from .choices import EventState, Satisfaction
 from .models import DispatchRule
 
 
@@ -55,8 +55,6 @@ def handling_time(event: Any) -> tuple[int, str]:
 
 
 def validate_transition(event: Any, transition: Any, data: dict) -> dict[str, str]:
-    from .choices import Satisfaction
-
     errors: dict[str, str] = {}
     if transition.name == "dispatch":
         department, township = data.get("assigned_department"), data.get("assigned_township")

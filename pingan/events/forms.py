@@ -4,10 +4,12 @@ from __future__ import annotations
 from django import forms
 
 from pingan.accounts.models import Department
+from pingan.cases.deadlines import describe
 from pingan.cases.forms import ActionForm
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
 
+from . import deadlines, services
 from .choices import Channel, DeadlineUnit, FieldType, PhotoRule, Satisfaction, Urgency
 from .models import Category, CategoryField, DispatchRule, Event
 
@@ -156,10 +158,6 @@ class DispatchForm(ActionForm):
             else:
                 field.queryset = Node.objects.visible_to(self.user).filter(level=Level.TOWNSHIP).order_by("code")
                 field.label = "或派给乡镇"
-        from pingan.cases.deadlines import describe
-
-        from . import deadlines
-
         rule = deadlines.rule_for(self.case.category, self.case.jurisdiction)
         unit = (rule.department or rule.township) if rule is not None else None
         if not self.is_bound and rule is not None:
@@ -193,10 +191,7 @@ class DuplicateForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from . import services
-
-        find = getattr(services, "duplicate_candidates", None)
-        self.suggestions = find(self.case, self.user) if find is not None else []
+        self.suggestions = services.duplicate_candidates(self.case, self.user)
         if self.suggestions and "duplicate_of" in self.fields:
             self.fields["duplicate_of"].help_text = "可能重复的事件：" + "；".join(
                 f"{s.number}（{s.category.name} · {s.jurisdiction.name} · {s.reported_at:%m-%d %H:%M}）"

@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import Substr
 
 from pingan.core.indicators import MAP, RATE, Query, group, indicator, rate
+from pingan.geo.models import Node
 
 from .choices import EventState
 from .models import Event
@@ -109,8 +110,6 @@ def avg_by_department(q: Query) -> dict[str, float]:
 @indicator("events.avg_handling_hours_by_township", "平均处置时长（小时，按乡镇）", kind=MAP, order=10)
 def avg_by_township(q: Query) -> dict[str, float]:
     """从派遣到处置反馈的平均小时数，按事件所在乡镇。"""
-    from pingan.geo.models import Node
-
     # The township is the second code of the event's place path ("140311/140311101/…").
     county_len = len(q.node.path.split("/")[0]) + 1
     key = Substr("jurisdiction__path", county_len + 1, 9)

@@ -13,11 +13,12 @@ from typing import Any, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from pingan.accounts.models import Department
-from pingan.core import audit
+from pingan.core import audit, personal
 from pingan.core.personal import mask_phone
 from pingan.core.services import model_create, model_update, validation_message
 from pingan.core.uploads import MAX_FILES
@@ -394,11 +395,6 @@ def event_reveal_reporter(*, actor: Any, event: Event, field: str, reason: str) 
     """The full phone or e-mail a citizen left, for a role that may see the citizen's details (受理立案 and
     allowed to reveal personal numbers); the reveal and its reason are audited, a refusal too. The caller
     has fetched `event` through `visible_to(actor)`."""
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
-
-    from pingan.core import personal
-
     if field not in REVEALABLE:
         raise ValidationError({"field": "只能查看报告人电话或邮箱。"})
     if actor is not None and not actor.can("events.register"):
