@@ -12,6 +12,9 @@ from __future__ import annotations
 import uuid
 from typing import Any, Callable
 
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
 from .scoping import scoped  # noqa: F401  (re-exported for tests)
 
 LEAK_FACTORIES: dict[type, Callable[[Any, str], Any]] = {}
@@ -50,3 +53,13 @@ def marked(instance: Any, marker: str, *also: str) -> Any:
 
 def unscoped_route(name: str, reason: str) -> None:
     UNSCOPED_ROUTES[name] = reason
+
+
+def migrate_to(target: list[tuple[str, str]]):
+    """Run the real migrations of this test database to `target` ([(app, migration)]) and return the apps of
+    that state (for tests of a data migration, forwards and back; needs a transactional test)."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(target)
+    executor.loader.build_graph()
+    return executor.loader.project_state(target).apps

@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from pingan.core.testing import migrate_to
+
 BJ = zoneinfo.ZoneInfo("Asia/Shanghai")
 BEFORE = [("events", "0003_reporter_contact_encrypted_public_display")]
 AFTER = [("events", "0004_one_due_moment")]
@@ -15,17 +17,9 @@ AFTER = [("events", "0004_one_due_moment")]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-    executor.loader.build_graph()
-    return executor.loader.project_state(target).apps
-
-
 def test_the_handling_due_moment_of_a_fed_back_event_is_kept_and_restored():
     latest = [("events", MigrationExecutor(connection).loader.graph.leaf_nodes("events")[0][1])]
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     Node = old.get_model("geo", "Node")
     Category = old.get_model("events", "Category")
     Event = old.get_model("events", "Event")
@@ -44,16 +38,16 @@ def test_the_handling_due_moment_of_a_fed_back_event_is_kept_and_restored():
                          handling_due_at=handling, handling_deadline=day, deadline=day, deadline_text="4 工作小时",
                          **common)
     try:
-        new = _migrate(AFTER)
+        new = migrate_to(AFTER)
         rows = {n: (h, d) for n, h, d in new.get_model("events", "Event").objects.values_list(
             "number", "handled_due_at", "due_at")}
         assert rows == {"M-1": (dt.datetime(2026, 11, 30, 11, 30, tzinfo=BJ), None),
                         "M-2": (None, dt.datetime(2026, 11, 30, 11, 30, tzinfo=BJ))}
-        back = _migrate(BEFORE)
+        back = migrate_to(BEFORE)
         rows = {r[0]: r[1:] for r in back.get_model("events", "Event").objects.values_list(
             "number", "handling_due_at", "handling_deadline", "deadline")}
         assert rows == {"M-1": (dt.datetime(2026, 11, 30, 11, 30, tzinfo=BJ), None, None),
                         "M-2": (dt.datetime(2026, 11, 30, 11, 30, tzinfo=BJ), dt.date(2026, 11, 30),
                                 dt.date(2026, 11, 30))}
     finally:
-        _migrate(latest)
+        migrate_to(latest)

@@ -7,23 +7,17 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from pingan.core.testing import migrate_to
+
 BJ = zoneinfo.ZoneInfo("Asia/Shanghai")
 BEFORE = [("hazards", "0001_initial")]
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-    executor.loader.build_graph()
-    return executor.loader.project_state(target).apps
-
-
 def test_deadline_becomes_the_end_of_that_day_and_back():
     latest = [("hazards", MigrationExecutor(connection).loader.graph.leaf_nodes("hazards")[0][1])]
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     Node = old.get_model("geo", "Node")
     Hazard = old.get_model("hazards", "Hazard")
     village = Node.objects.create(code="140311101299", name="测试村", level="village",
@@ -33,12 +27,12 @@ def test_deadline_becomes_the_end_of_that_day_and_back():
     Hazard.objects.create(number="M-1", state="pending", deadline=dt.date(2026, 12, 10), **common)
     Hazard.objects.create(number="M-2", state="rectified", deadline=None, **common)
     try:
-        new = _migrate(latest)
+        new = migrate_to(latest)
         rows = dict(new.get_model("hazards", "Hazard").objects.values_list("number", "due_at"))
         # 2026-12-10 → due at the midnight starting 12-11, Beijing time; no deadline → no due moment.
         assert rows == {"M-1": dt.datetime(2026, 12, 11, 0, 0, tzinfo=BJ), "M-2": None}
-        back = _migrate(BEFORE)
+        back = migrate_to(BEFORE)
         dates = dict(back.get_model("hazards", "Hazard").objects.values_list("number", "deadline"))
         assert dates == {"M-1": dt.date(2026, 12, 10), "M-2": None}
     finally:
-        _migrate(latest)
+        migrate_to(latest)
