@@ -411,7 +411,9 @@ def case_import_update(*, actor: Any, case: models.Model, data: dict[str, Any], 
 
 
 # --- transitions -------------------------------------------------------------------------------------
-def _deny(actor, case, action: str, message: str):
+def deny(actor, case, action: str, message: str):
+    """A refused step (or 督办, 延期…): audited as `<model>.<action>` with outcome failure, then PermissionDenied.
+    The case pages and API refuse through it too, before reading a form."""
     audit.record(actor=actor, action=f"{_entity(case)}.{action}", obj=case, outcome="failure", detail=message)
     raise PermissionDenied(message)
 
@@ -420,7 +422,7 @@ def _require_visible(actor, case, action: str) -> None:
     """Every write checks the scoping door itself (one query), not only the page or API that called it: a case
     the actor may not see is refused and audited like any other refusal."""
     if not type(case).objects.visible_to(actor).filter(pk=case.pk).exists():
-        _deny(actor, case, action, f"此{get_kind(case).verbose_name}不在您的管辖或职责范围内。")
+        deny(actor, case, action, f"此{get_kind(case).verbose_name}不在您的管辖或职责范围内。")
 
 
 def transition(*, actor: Any, case: models.Model, action: str, data: dict | None = None, note: str = "",
@@ -438,7 +440,7 @@ def transition(*, actor: Any, case: models.Model, action: str, data: dict | None
         raise ValidationError(f"没有“{str(action)[:20]}”这个操作。") from None
     _require_visible(actor, case, t.name)
     if not actor.can(t.capability) or (t.allowed is not None and not t.allowed(actor, case)):
-        _deny(actor, case, t.name, f"您不能对此{kind.verbose_name}执行“{t.label}”。")
+        deny(actor, case, t.name, f"您不能对此{kind.verbose_name}执行“{t.label}”。")
     accepted = t.accepted
     data = {k: v for k, v in (data or {}).items() if k in accepted}
     note = (note or "").strip()
@@ -518,7 +520,7 @@ def supervise(*, actor: Any, case: models.Model, note: str, due_on: dt.date | No
     kind = get_kind(case)
     _require_visible(actor, case, "supervise")
     if not (kind.supervise_capability and actor.can(kind.supervise_capability)):
-        _deny(actor, case, "supervise", "您的角色不能督办。")
+        deny(actor, case, "supervise", "您的角色不能督办。")
     if case.state not in kind.open_states:
         raise ValidationError(f"此{kind.verbose_name}已办结，不能再督办。")
     note = (note or "").strip()
@@ -555,7 +557,7 @@ def supervision_reply(*, actor: Any, supervision, case: models.Model, reply: str
         raise ValidationError("督办记录与案件不符。")
     _require_visible(actor, case, "supervision_reply")
     if not may_handle(actor, case):
-        _deny(actor, case, "supervision_reply", "您不能代表承办单位反馈此督办。")
+        deny(actor, case, "supervision_reply", "您不能代表承办单位反馈此督办。")
     reply = (reply or "").strip()
     if not reply:
         raise ValidationError({"reply": "请填写反馈内容。"})
@@ -584,7 +586,7 @@ def extension_request(*, actor: Any, case: models.Model, new_deadline: Any, reas
     if not may_handle(actor, case):
         if case.state not in kind.open_states:
             raise ValidationError(f"此{kind.verbose_name}已办结，不能申请延期。")
-        _deny(actor, case, "extension_request", "您不能为此案件申请延期。")
+        deny(actor, case, "extension_request", "您不能为此案件申请延期。")
     errors = {}
     reason = (reason or "").strip()
     if not reason:
@@ -647,7 +649,7 @@ def extension_decide(*, actor: Any, extension, case: models.Model, approve: bool
         raise ValidationError("延期申请与案件不符。")
     _require_visible(actor, case, "extension_decide")
     if not may_approve_extension(actor, extension, case):
-        _deny(actor, case, "extension_decide", "只有申请人的上一级可以审批延期。")
+        deny(actor, case, "extension_decide", "只有申请人的上一级可以审批延期。")
     note = (note or "").strip()
     if not approve and not note:
         raise ValidationError({"decision_note": "不批准时请填写理由。"})

@@ -174,12 +174,6 @@ def _require_write(request) -> None:
         raise PermissionDenied("您的角色只能查看，不能办理。")
 
 
-def _refuse(user, case, action: str, message: str):
-    """A refused step, audited like the engine's own refusals, then 403."""
-    audit.record(actor=user, action=f"{case._meta.model_name}.{action}", obj=case, outcome="failure", detail=message)
-    raise PermissionDenied(message)
-
-
 def _case_or_404(request, surface: Surface, pk):
     _require_cases(request.user)
     qs = surface.detail_queryset() if surface.detail_queryset else surface.model.objects.all()
@@ -287,7 +281,7 @@ def act(request, pk: int, *, kind_label: str):
                             status=status)
     if t not in actions:
         if not may_take_anywhere(user, case, t):
-            _refuse(user, case, t.name, f"您不能对此{kind.verbose_name}执行“{t.label}”。")
+            engine.deny(user, case, t.name, f"您不能对此{kind.verbose_name}执行“{t.label}”。")
         message = (f"此{kind.verbose_name}当前状态为“{kind.state_label(case.state)}”，不能“{t.label}”："
                    "可能已被他人处理，请刷新页面后查看。")
         return _render_form(request, surface, case, "cases/act.html",
@@ -318,7 +312,7 @@ def supervise(request, pk: int, *, kind_label: str):
     case = _case_or_404(request, surface, pk)
     kind = surface.case_kind
     if not (kind.supervise_capability and user.can(kind.supervise_capability)):
-        _refuse(user, case, "supervise", "您的角色不能督办。")
+        engine.deny(user, case, "supervise", "您的角色不能督办。")
     form = SuperviseForm(request.POST if request.method == "POST" else None, days=kind.supervision_days)
     if request.method == "POST" and form.is_valid():
         try:
@@ -343,7 +337,7 @@ def supervision_reply(request, pk: int, *, kind_label: str):
     user = request.user
     case = _case_or_404(request, surface, pk)
     if not engine.may_handle(user, case):
-        _refuse(user, case, "supervision_reply", "您不能代表承办单位反馈此督办。")
+        engine.deny(user, case, "supervision_reply", "您不能代表承办单位反馈此督办。")
     open_ = [s for s in engine.case_supervisions(case) if s.status == Supervision.Status.OPEN]
     forms_ = {s.pk: SupervisionReplyForm(initial={"supervision": s.pk}) for s in open_}
     status = 200
@@ -383,7 +377,7 @@ def extension_request(request, pk: int, *, kind_label: str):
     kind = surface.case_kind
     closed = case.state in kind.closed_states
     if not closed and not engine.may_handle(user, case):
-        _refuse(user, case, "extension_request", f"您不能为此{kind.verbose_name}申请延期。")
+        engine.deny(user, case, "extension_request", f"您不能为此{kind.verbose_name}申请延期。")
     form = ExtensionRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not closed and form.is_valid():
         try:
@@ -409,7 +403,7 @@ def extension_decide(request, pk: int, *, kind_label: str):
     case = _case_or_404(request, surface, pk)
     kind = surface.case_kind
     if not (kind.extension_approve_capability and user.can(kind.extension_approve_capability)):
-        _refuse(user, case, "extension_decide", "您的角色不能审批延期申请。")
+        engine.deny(user, case, "extension_decide", "您的角色不能审批延期申请。")
     pending = [x for x in engine.case_extensions(case) if x.status == Extension.Status.PENDING]
     mine = [x for x in pending if engine.may_approve_extension(user, x, case)]
     forms_ = {x.pk: ExtensionDecideForm(initial={"extension": x.pk}) for x in mine}

@@ -113,11 +113,6 @@ class CaseViewSet(ScopedReadOnlyViewSet):
             audit.denied(user=request.user, path=request.path)
             raise PermissionDenied("您的角色只能查看，不能办理。")
 
-    def _refuse(self, case, action_name: str, message: str):
-        audit.record(actor=self.request.user, action=f"{case._meta.model_name}.{action_name}", obj=case,
-                     outcome="failure", detail=message)
-        raise PermissionDenied(message)
-
     def _fresh(self, case):
         return self.serializer_class(self.get_queryset().get(pk=case.pk), context=self.get_serializer_context()).data
 
@@ -155,7 +150,7 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         allowed = ordered_actions(request.user, case, surface)
         if t not in allowed:
             if not may_take_anywhere(request.user, case, t):
-                self._refuse(case, t.name, f"您不能对此{kind.verbose_name}执行“{t.label}”。")
+                engine.deny(self.request.user, case, t.name, f"您不能对此{kind.verbose_name}执行“{t.label}”。")
             return bad_input({"action": [f"此{kind.verbose_name}当前状态为“{kind.state_label(case.state)}”，"
                                          f"不能“{t.label}”。"]})
         nested = body.get("data") if hasattr(body, "get") else None
@@ -203,7 +198,7 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         case = self.get_object()
         kind = get_kind(self.kind_label)
         if not (kind.supervise_capability and request.user.can(kind.supervise_capability)):
-            self._refuse(case, "supervise", "您的角色不能督办。")
+            engine.deny(self.request.user, case, "supervise", "您的角色不能督办。")
         form = SuperviseForm(_form_data(request.data), days=kind.supervision_days)
         if form.is_valid():
             try:
@@ -221,7 +216,7 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         self._require_write(request)
         case = self.get_object()
         if not engine.may_handle(request.user, case):
-            self._refuse(case, "supervision_reply", "您不能代表承办单位反馈此督办。")
+            engine.deny(self.request.user, case, "supervision_reply", "您不能代表承办单位反馈此督办。")
         form = SupervisionReplyForm(_form_data(request.data))
         if form.is_valid():
             supervision = engine.case_supervisions(case).filter(pk=form.cleaned_data["supervision"],
@@ -248,7 +243,7 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         if case.state in kind.closed_states:
             return bad_input({"__all__": [f"此{kind.verbose_name}已办结，不能申请延期。"]})
         if not engine.may_handle(request.user, case):
-            self._refuse(case, "extension_request", f"您不能为此{kind.verbose_name}申请延期。")
+            engine.deny(self.request.user, case, "extension_request", f"您不能为此{kind.verbose_name}申请延期。")
         form = ExtensionRequestForm(_form_data(request.data))
         if form.is_valid():
             try:
@@ -268,7 +263,7 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         case = self.get_object()
         kind = get_kind(self.kind_label)
         if not (kind.extension_approve_capability and request.user.can(kind.extension_approve_capability)):
-            self._refuse(case, "extension_decide", "您的角色不能审批延期申请。")
+            engine.deny(self.request.user, case, "extension_decide", "您的角色不能审批延期申请。")
         form = ExtensionDecideForm(_form_data(request.data))
         if form.is_valid():
             extension = engine.case_extensions(case).filter(pk=form.cleaned_data["extension"],
