@@ -296,3 +296,18 @@ def test_purge_keeps_unread_and_recent_notifications(world, sms, capsys):
     assert sorted(Notification.objects.values_list("title", flat=True)) == ["新已读", "旧未读"]
     assert list(Reminder.objects.values_list("case_id", flat=True)) == [2]
     assert AuditEntry.objects.get(action="notification.purge").changes["notifications"] == 1
+
+
+@pytest.mark.parametrize("days, message", [("0", "保留天数至少为 1。"), ("-5", "保留天数至少为 1。"),
+                                           ("99999999999", "保留天数不能超过 36500。")])
+def test_purge_refuses_a_bad_number_of_days_and_deletes_nothing(world, days, message):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    user = world.users["township_a"]
+    read = notify([user], kind=K.SYSTEM, title="已读")[0]
+    Notification.objects.filter(pk=read.pk).update(read_at=timezone.now() - dt.timedelta(days=400),
+                                                   updated_at=timezone.now() - dt.timedelta(days=400))
+    with pytest.raises(CommandError, match=message):
+        call_command("purge_notifications", "--days", days)
+    assert Notification.objects.filter(pk=read.pk).exists()
