@@ -191,6 +191,7 @@ INSTALLED_APPS = [
     "pingan.hazards",
     "pingan.events",
     "pingan.people",
+    "pingan.disputes",
     "pingan.analytics",
     "django_tasks",
     "django_tasks_db",

@@ -12,6 +12,8 @@ outside answers 404 (`get_visible_or_404`).
 A model opts in by using `ScopedQuerySet.as_manager()` and declaring, as class attributes:
 - `scope_path_lookup`: the lookup that reaches the jurisdiction path (default "jurisdiction__path");
 - `scope_department_lookup` / `scope_user_lookup`: optional lookups of the assigned department / user;
+- `scope_reader_department_lookups`: optional lookups of further departments that may *read* a row without
+  handling it (the police station that referred a dispute to mediation sees its result; it is not "mine");
 - `scope_data_kind`: "directory", "reference", "case", "person", "health" or "audit" (see DATA_ACCESS);
 - `scope_sensitive_rows`: optional {kind: Q} for rows of a more sensitive kind inside a model of a broader
   one (visits of health-kind enrolments are "health" inside the "person" visits): a user without that kind
@@ -54,6 +56,9 @@ def scope_q(model: type[models.Model], user: Any) -> Q:
     dept_lookup = getattr(model, "scope_department_lookup", None)
     if dept_lookup and user.department_id:
         condition |= Q(**{dept_lookup: user.department_id})
+    if user.department_id:
+        for reader_lookup in getattr(model, "scope_reader_department_lookups", ()) or ():
+            condition |= Q(**{reader_lookup: user.department_id})
     user_lookup = getattr(model, "scope_user_lookup", None)
     if user_lookup:
         condition |= Q(**{user_lookup: user.pk})
