@@ -144,6 +144,9 @@ class Dispute(ScopedModel, WorkflowCase):
                                       related_name="disputes", verbose_name="化解组织")
     mediator = models.ForeignKey(Mediator, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="disputes", verbose_name="主办调解员")
+    # The ledger's 化解组织 / 调解员 as written, kept when no register record matches exactly one (ledgers.md).
+    mediation_org_name = models.CharField("化解组织名称", max_length=100, blank=True)
+    mediator_name = models.CharField("调解员姓名", max_length=50, blank=True)
     co_mediators = models.ManyToManyField(Mediator, blank=True, related_name="co_disputes",
                                           verbose_name="协办调解员")
     assigned_department = models.ForeignKey("accounts.Department", null=True, blank=True, on_delete=models.PROTECT,
