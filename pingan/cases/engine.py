@@ -580,7 +580,7 @@ def supervision_reply(*, actor: Any, supervision, case: models.Model, reply: str
 # --- 延期 --------------------------------------------------------------------------------------------
 def extension_request(*, actor: Any, case: models.Model, new_deadline: Any, reason: str):
     """延期 request: a new date (the case is then due at its end), later than the current due day, at most
-    `extension_max_days` past it; one pending request at a time."""
+    `extension_max_days` past it; one pending request at a time; no more than `max_extensions` approved."""
     kind = get_kind(case)
     _require_visible(actor, case, "extension_request")
     if not may_handle(actor, case):
@@ -609,6 +609,10 @@ def extension_request(*, actor: Any, case: models.Model, new_deadline: Any, reas
     with transaction.atomic():
         if Extension.objects.for_case(case).filter(status=Extension.Status.PENDING).select_for_update().exists():
             raise ValidationError("已有一份待审批的延期申请，请等待审批。")
+        if kind.max_extensions is not None and Extension.objects.for_case(case).filter(
+                status=Extension.Status.APPROVED).count() >= kind.max_extensions:
+            raise ValidationError({"new_deadline": kind.extension_refusal or (
+                f"此{kind.verbose_name}已延期 {kind.max_extensions} 次，不能再申请延期。")})
         extension = Extension.objects.create(
             case_type=case._meta.label_lower, case_id=case.pk, jurisdiction_id=case.jurisdiction_id,
             department_id=_department_id(case), requested_by=actor,
