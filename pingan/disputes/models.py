@@ -396,3 +396,15 @@ class MeetingFollowUp(models.Model):
     class Meta:
         ordering = ["meeting_id", "id"]
         verbose_name = verbose_name_plural = "例会督办事项"
+
+
+def _connect_receivers() -> None:
+    """The referrer's notice on close (disputes/notify.py), the navigation and the home panel (home.py),
+    attached once the models are loaded."""
+    from . import home  # noqa: F401
+    from .notify import connect
+
+    connect()
+
+
+_connect_receivers()

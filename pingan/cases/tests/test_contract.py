@@ -55,6 +55,35 @@ ALLOWED = {
         "accept": {"district_admin", "center_staff", "township_a"},
         "send_back": {"district_admin", "center_staff", "township_a"},
     },
+    # Disputes (issue 10): 受理指派 and 重新调解 by the officers (village, township, centre, district) and a
+    # mediator, never a department handler; the mediation steps also by the handler of the resident unit the
+    # dispute is assigned to (police_a's mediation room) and by the mediator on the case; 考评定级 by the
+    # township office and the centre only (not the mediator paid by it, not the village).
+    "disputes.dispute": {
+        "accept": {"district_admin", "center_staff", "township_a", "village_a", "mediator_a"},
+        "settle": {"district_admin", "center_staff", "township_a", "village_a", "mediator_a", "handler_a"},
+        "fail": {"district_admin", "center_staff", "township_a", "village_a", "mediator_a", "handler_a"},
+        "transfer": {"district_admin", "center_staff", "township_a", "village_a", "mediator_a", "handler_a"},
+        "return": {"district_admin", "center_staff", "township_a", "village_a", "mediator_a", "handler_a"},
+        "followup": {"district_admin", "center_staff", "township_a", "village_a", "mediator_a", "handler_a"},
+        "inform_police": {"district_admin", "center_staff", "township_a", "village_a", "mediator_a", "handler_a"},
+        "judicial_apply": {"district_admin", "center_staff", "township_a", "village_a", "mediator_a", "handler_a"},
+        "judicial_decide": {"district_admin", "center_staff", "township_a", "village_a", "mediator_a", "handler_a"},
+        "grade": {"district_admin", "center_staff", "township_a"},
+        "report_back": {"district_admin", "center_staff", "township_a", "village_a", "mediator_a", "handler_a"},
+        "reopen": {"district_admin", "center_staff", "township_a", "village_a", "mediator_a"},
+    },
+    # Petitions (issue 11, 信访工作条例): 受理/交办/转送/不予受理/办结/复查/复核 by the centre and the township's
+    # 信访 officer (petitions.decide), never a village officer nor a department handler; the handling steps
+    # (受理告知, 调查, 听证, 处理意见) also by the handler of the department it is assigned to (police_a);
+    # 延期告知 only once a 延期 has been approved (none on the contract's cases: nobody).
+    "petitions.petition": {
+        "accept": {"district_admin", "center_staff", "township_a"}, "assign": {"district_admin", "center_staff", "township_a"}, "forward": {"district_admin", "center_staff", "township_a"}, "reject": {"district_admin", "center_staff", "township_a"},
+        "acknowledge": {"district_admin", "center_staff", "township_a", "handler_a"}, "investigate": {"district_admin", "center_staff", "township_a", "handler_a"}, "hearing": {"district_admin", "center_staff", "township_a", "handler_a"}, "draft_opinion": {"district_admin", "center_staff", "township_a", "handler_a"},
+        "tell_extension": set(),
+        "conclude": {"district_admin", "center_staff", "township_a"}, "resolve": {"district_admin", "center_staff", "township_a"}, "stabilise": {"district_admin", "center_staff", "township_a"},
+        "review_request": {"district_admin", "center_staff", "township_a"}, "review_conclude": {"district_admin", "center_staff", "township_a"}, "recheck_request": {"district_admin", "center_staff", "township_a"}, "recheck_conclude": {"district_admin", "center_staff", "township_a"},
+    },
 }
 
 # Who sees a township-a case once it is with its unit (police_a): the district, the leader and township a's
@@ -66,23 +95,42 @@ SEES = {
     # A hazard lies in the village: the grid worker below it does not see it.
     "hazards.hazard": {"district_admin", "center_staff", "leader", "township_a", "village_a", "mediator_a",
                        "handler_a"},
+    # A dispute lies in the village too; its resident unit (police_a) handles it.
+    "disputes.dispute": {"district_admin", "center_staff", "leader", "township_a", "village_a", "mediator_a",
+                         "handler_a"},
+    # A petition's 问题属地 is the village; the department it is assigned to (police_a) handles it.
+    "petitions.petition": {"district_admin", "center_staff", "leader", "township_a", "village_a", "mediator_a",
+                           "handler_a"},
 }
 
 # The state in which a case is with its handling unit (督办, 延期 and "mine" are tried there).
-WITH_UNIT = {"events.event": "handling", "hazards.hazard": "rectifying"}
+WITH_UNIT = {"events.event": "handling", "hazards.hazard": "rectifying", "disputes.dispute": "mediating",
+             "petitions.petition": "handling"}
 # 督办: the centre only (leaders read, they ask the centre).
-SUPERVISORS = {"events.event": {"district_admin", "center_staff"}, "hazards.hazard": {"district_admin", "center_staff"}}
+SUPERVISORS = {"events.event": {"district_admin", "center_staff"}, "hazards.hazard": {"district_admin", "center_staff"},
+               "disputes.dispute": {"district_admin", "center_staff", "township_a"},
+               "petitions.petition": {"district_admin", "center_staff"}}
 # Who answers a 督办 and asks for 延期 on a case with its unit.
-HANDLERS = {"events.event": {"handler_a"}, "hazards.hazard": {"handler_a", "township_a", "village_a"}}
+HANDLERS = {"events.event": {"handler_a"}, "hazards.hazard": {"handler_a", "township_a", "village_a"},
+            "disputes.dispute": {"district_admin", "center_staff", "township_a", "village_a", "mediator_a",
+                                 "handler_a"},
+            "petitions.petition": {"district_admin", "center_staff", "township_a", "handler_a"}}
 # Who decides handler_a's 延期 request: the level above (the centre; for hazards also the township office
 # over its department handler).
 APPROVERS = {"events.event": {"district_admin", "center_staff"},
-             "hazards.hazard": {"district_admin", "center_staff", "township_a"}}
-EXTENSION_MAX_DAYS = {"events.event": 30, "hazards.hazard": 90}
+             "hazards.hazard": {"district_admin", "center_staff", "township_a"},
+             "disputes.dispute": {"district_admin", "center_staff", "township_a"},
+             "petitions.petition": {"district_admin", "center_staff", "township_a"}}
+EXTENSION_MAX_DAYS = {"events.event": 30, "hazards.hazard": 90, "disputes.dispute": 30, "petitions.petition": 30}
 # 退回 (counted for 返工率): transition, its source state.
-SEND_BACKS = {"events.event": {"send_back": "checking"}, "hazards.hazard": {"send_back": "awaiting_acceptance"}}
+SEND_BACKS = {"events.event": {"send_back": "checking"}, "hazards.hazard": {"send_back": "awaiting_acceptance"},
+              "disputes.dispute": {}, "petitions.petition": {}}
 # Reopen (a closed state back to an open one): transition -> (from, to, counters after one reopen).
-REOPENS = {"events.event": {"reopen": ("closed", "registered", {"reopen_count": 1})}, "hazards.hazard": {}}
+REOPENS = {"events.event": {"reopen": ("closed", "registered", {"reopen_count": 1})}, "hazards.hazard": {},
+           "disputes.dispute": {"reopen": ("failed", "mediating", {})},
+           # 复查 and 复核 reopen a closed petition for review (第三十五条, 第三十六条).
+           "petitions.petition": {"review_request": ("concluded", "reviewing", {}),
+                                  "recheck_request": ("reviewed", "rechecking", {})}}
 # Steps whose declared effects change the case beyond its state: transition -> (source state, steps taken
 # before it as (persona, action), the persona taking it, {field: (before, after)} as the audit entry of the
 # step records them). "dept:<key>" is world.departments[key].pk. 退回中心 clears the unit; 重新办理 counts the
@@ -95,14 +143,25 @@ EFFECTS = {
                    {"reopen_count": (0, 1), "satisfaction": ("satisfied", "")}),
     },
     "hazards.hazard": {},
+    # 受理指派 sets the unit from the organisation (police_a's room: unchanged for a case its room registered);
+    # 退回重新指派 clears it.
+    "disputes.dispute": {
+        "accept": ("registered", [], "township_a", {}),
+        "return": ("mediating", [], "township_a", {"assigned_department": ("dept:police_a", None)}),
+    },
+    # 交办 sets the unit (police_a, already named on the contract's cases: unchanged).
+    "petitions.petition": {"assign": ("registered", [], "township_a", {})},
 }
 # Case numbers: prefix + township a's code.
-NUMBER_PREFIX = {"events.event": "SJ140311101", "hazards.hazard": "YH140311101"}
+NUMBER_PREFIX = {"events.event": "SJ140311101", "hazards.hazard": "YH140311101", "disputes.dispute": "JF140311101",
+                 "petitions.petition": "XF140311101"}
 # Who reported a case (and is told of its progress when someone else moves it), and what they hold after
 # 受理 and 派遣 by the centre; None: the kind has no reporter to tell.
-REPORTER = {"events.event": ("grid_a", ["report_progress"]), "hazards.hazard": None}
+REPORTER = {"events.event": ("grid_a", ["report_progress"]), "hazards.hazard": None, "disputes.dispute": None,
+            "petitions.petition": None}
 # The API's route names (api:<basename>-detail …).
-API_BASENAME = {"events.event": "event", "hazards.hazard": "hazard"}
+API_BASENAME = {"events.event": "event", "hazards.hazard": "hazard", "disputes.dispute": "dispute",
+                "petitions.petition": "petition"}
 
 TABLES = {"ALLOWED": ALLOWED, "SEES": SEES, "WITH_UNIT": WITH_UNIT, "SUPERVISORS": SUPERVISORS,
           "HANDLERS": HANDLERS, "APPROVERS": APPROVERS, "EXTENSION_MAX_DAYS": EXTENSION_MAX_DAYS,

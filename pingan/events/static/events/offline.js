@@ -1,6 +1,9 @@
-/* Offline reporting for the phone page (no library): a report typed without network is kept in IndexedDB
+/* Offline reporting for the phone pages (no library): a report typed without network is kept in IndexedDB
    (photos included, as Blobs) and sent when the network returns. Each report carries an idempotency key made
-   when the form is filled, so a report sent twice (a retry after a lost answer) is registered once. */
+   when the form is filled, so a report sent twice (a retry after a lost answer) is registered once.
+   Shared by the event report page and the dispute registration page: the form's data attributes say what
+   differs (data-api, data-sw, and optionally data-sw-scope, data-db, data-label-select, data-label-text,
+   data-label, data-done with {id}); without them it behaves as the event report page. */
 (function () {
   "use strict";
   var form = document.getElementById("report-form");
@@ -10,7 +13,10 @@
   var queueBox = document.getElementById("queue-status");
   var queueList = document.getElementById("queue-list");
   var keyInput = document.getElementById("id_idempotency_key");
-  var DB = "pingan-events", STORE = "outbox";
+  var DB = form.dataset.db || "pingan-events", STORE = "outbox";
+  var LABEL_SELECT = form.dataset.labelSelect || "#id_category";
+  var LABEL_TEXT = form.dataset.labelText || "description";
+  var LABEL = form.dataset.label || "事件";
 
   function newKey() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -60,9 +66,9 @@
       }
       fields[el.name] = el.value;
     });
-    var label = form.querySelector("#id_category option:checked");
+    var label = form.querySelector(LABEL_SELECT + " option:checked");
     return { key: fields.idempotency_key, fields: fields, photos: photos, saved: new Date().toISOString(),
-             label: (label ? label.textContent : "事件") + "：" + (fields.description || "").slice(0, 20) };
+             label: (label ? label.textContent : LABEL) + "：" + (fields[LABEL_TEXT] || "").slice(0, 20) };
   }
   function send(item) {
     var data = new FormData();
@@ -121,7 +127,8 @@
     var attempt = navigator.onLine ? send(item) : Promise.reject(new Error("offline"));
     attempt.then(function (res) {
       if (res.status === 200 || res.status === 201) {
-        window.location.href = window.location.pathname.replace(/report\/?$/, "") + res.body.id + "/";
+        window.location.href = form.dataset.done ? form.dataset.done.replace("{id}", res.body.id)
+          : window.location.pathname.replace(/report\/?$/, "") + res.body.id + "/";
         return;
       }
       if (res.status >= 500) return keep();
@@ -149,7 +156,7 @@
   window.addEventListener("online", function () { show("网络已恢复，正在发送离线保存的上报…", "success"); flush(); });
   window.addEventListener("offline", function () { show("当前没有网络：可以继续填写，上报会保存在本机。"); });
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register(form.dataset.sw, { scope: "/events/" }).catch(function () {});
+    navigator.serviceWorker.register(form.dataset.sw, { scope: form.dataset.swScope || "/events/" }).catch(function () {});
     navigator.serviceWorker.addEventListener("message", function (e) { if (e.data === "flush") flush(); });
   }
   render().then(flush);
