@@ -191,6 +191,7 @@ INSTALLED_APPS = [
     "pingan.hazards",
     "pingan.events",
     "pingan.people",
+    "pingan.security",
     "pingan.disputes",
     "pingan.petitions",
     "pingan.analytics",
