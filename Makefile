@@ -35,6 +35,7 @@ run: demo
 	@$(PY) manage.py demo_accounts
 	@echo "平安 Pingan 演示：http://$(HOST):$(PORT)/（后台任务进程一并启动，Ctrl-C 一并停止）"
 	@$(PY) manage.py case_reminders --schedule
+	@$(PY) manage.py scan_alerts --schedule
 	@$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from pingan.core.calendar import add_working_hours
+from pingan.jobs import periodic
 from pingan.notifications.models import Notification, Reminder
 from pingan.notifications.services import notify, release_held_sms
 
@@ -119,17 +120,10 @@ def case_reminders() -> dict[str, Any]:
 
 def pending_runs():
     """Runs of the reminder task waiting in the database backend's table."""
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects.filter(task_path=case_reminders.module_path, status="READY")
+    return periodic.pending_runs(case_reminders)
 
 
 def schedule(*, after: dt.timedelta | None = None) -> bool:
     """Enqueue the next run `after` from now (default: at once) unless one is already waiting; True when
     enqueued. Idempotent: `make run` may call it at every start."""
-    with transaction.atomic():
-        if pending_runs().exists():
-            return False
-        task_ = case_reminders.using(run_after=timezone.now() + after) if after else case_reminders
-        task_.enqueue()
-    return True
+    return periodic.schedule(case_reminders, after=after)

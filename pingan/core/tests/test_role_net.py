@@ -71,6 +71,9 @@ MODEL_KINDS: dict[str, tuple[str, str, str]] = {
     "people.fundspending": ("person", "", "no"),       # health when its enrolment's is
     # A background job is its owner's alone (its result holds what the owner may see): "own".
     "jobs.job": ("own", "", "no"),
+    # Early warnings are seen like cases (a handler: those of its department's sources); rule settings are configuration.
+    "alerts.alert": ("case", "", "no"),
+    "alerts.alertrulesetting": ("reference", "config", "yes"),
 }
 
 # The personas of the net: township A's people, township B's officer, three handlers (of the department the
@@ -193,6 +196,7 @@ def make_record(obj, variant: str, side: str) -> Record:
     if kind == "person" and enrollment is not None and enrollment.kind in HEALTH_KINDS:
         kind = "health"
     department = {"events.event": "assigned_department_id", "hazards.hazard": "responsible_department_id",
+                  "alerts.alert": "department_id",
                   "cases.workflowattachment": "department_id"}.get(label)
     return Record(obj=obj, variant=variant, side=side, marker=marker, markers=getattr(obj, "leak_markers", (marker,)),
                   label=label, kind=kind, sub=sub, below=below,
