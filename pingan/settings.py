@@ -195,6 +195,7 @@ INSTALLED_APPS = [
     "pingan.security",
     "pingan.disputes",
     "pingan.petitions",
+    "pingan.hall",
     "pingan.analytics",
     "django_tasks",
     "django_tasks_db",
