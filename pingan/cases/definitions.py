@@ -144,8 +144,8 @@ class CaseKind:
     may request an extension or reply to a 督办 (default: anyone allowed to take an open transition).
     `supervision_days` and `extension_max_days` are the 督办 reply deadline (working days) and the longest
     extension allowed (natural days past the current deadline). `max_extensions`: how many approved 延期 a
-    case may have in all (None: no limit); a request beyond it is refused with `extension_refusal` when the
-    kind gives one (citing its rule), else a message naming the limit.
+    case may have in all (None: no limit). `extension_basis`: the rule these limits come from, named at the
+    end of their refusals (petitions: "（《信访工作条例》第三十四条）").
     `deadlines`: {state: DeadlinePolicy} (see DeadlinePolicy); states without one have no due moment.
     `township(case) -> Node | None`: the township that numbers the case (default: the jurisdiction's
     ancestor at level "township", see engine.case_township).
@@ -168,7 +168,7 @@ class CaseKind:
     supervision_days: int = 3
     extension_max_days: int = 90
     max_extensions: int | None = None
-    extension_refusal: str = ""
+    extension_basis: str = ""
     township: Callable[[Any], Any] | None = None
     photo_rule: Callable[[Any, Transition], bool] | None = None
 

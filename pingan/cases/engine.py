@@ -603,7 +603,7 @@ def extension_request(*, actor: Any, case: models.Model, new_deadline: Any, reas
         elif new_deadline <= today:
             errors["new_deadline"] = "延期日期须晚于今天。"
         elif new_deadline > max(current or today, today) + dt.timedelta(days=kind.extension_max_days):
-            errors["new_deadline"] = f"一次延期不能超过 {kind.extension_max_days} 天。"
+            errors["new_deadline"] = f"一次延期不能超过 {kind.extension_max_days} 天{kind.extension_basis}。"
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -611,8 +611,8 @@ def extension_request(*, actor: Any, case: models.Model, new_deadline: Any, reas
             raise ValidationError("已有一份待审批的延期申请，请等待审批。")
         if kind.max_extensions is not None and Extension.objects.for_case(case).filter(
                 status=Extension.Status.APPROVED).count() >= kind.max_extensions:
-            raise ValidationError({"new_deadline": kind.extension_refusal or (
-                f"此{kind.verbose_name}已延期 {kind.max_extensions} 次，不能再申请延期。")})
+            raise ValidationError({"new_deadline": f"此{kind.verbose_name}已延期 {kind.max_extensions} 次，"
+                                                   f"不能再申请延期{kind.extension_basis}。"})
         extension = Extension.objects.create(
             case_type=case._meta.label_lower, case_id=case.pk, jurisdiction_id=case.jurisdiction_id,
             department_id=_department_id(case), requested_by=actor,

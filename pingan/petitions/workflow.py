@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from pingan.accounts.choices import Role
 from pingan.cases.definitions import CaseKind, DeadlinePolicy, State, Transition, assign, register
+from pingan.cases.models import Extension
 
 from . import choices as c
 
@@ -119,11 +120,14 @@ def validate(petition, transition: Transition, data: dict) -> dict[str, str]:
         replied, asked = _date(data.get("recheck_reply_on")), petition.recheck_requested_on
         if replied and asked and replied < asked and "recheck_reply_on" not in errors:
             errors["recheck_reply_on"] = f"复核答复日期不能早于复核申请日期（{asked:%Y-%m-%d}）。"
-    if name == "tell_extension" and petition.pk is not None:
-        from pingan.cases.models import Extension
-        if not Extension.objects.for_case(petition).filter(status=Extension.Status.APPROVED).exists():
-            errors["extension_told_on"] = "本件没有经批准的延期，无需延期告知。"
     return errors
+
+
+def extended(user, petition) -> bool:
+    """延期告知: by the handling unit, once an extension has been approved (第三十四条: the petitioner told why)."""
+    if not responsible(user, petition) or petition.pk is None:
+        return False
+    return Extension.objects.for_case(petition).filter(status=Extension.Status.APPROVED).exists()
 
 
 RESULT_FIELDS = ("opinion", "reply_on")
@@ -167,7 +171,7 @@ PETITION_KIND = register(CaseKind(
                    required=("opinion", "opinion_reasons"), keeps_state=True, allowed=responsible,
                    style="secondary"),
         Transition("tell_extension", "延期告知信访人", (S.HANDLING,), "", HANDLE, required=("extension_told_on",),
-                   note_required=True, keeps_state=True, allowed=responsible, style="secondary"),
+                   note_required=True, keeps_state=True, allowed=extended, style="secondary"),
         Transition("conclude", "办结（已办结）", (S.HANDLING,), S.CONCLUDED, DECIDE, required=RESULT_FIELDS,
                    optional=RESULT_OPTIONAL, stamp={"closed_on": "today"}),
         Transition("resolve", "办结（已化解）", (S.HANDLING,), S.RESOLVED, DECIDE, required=RESULT_FIELDS,
@@ -178,8 +182,9 @@ PETITION_KIND = register(CaseKind(
                    required=("review_requested_on",), optional=("review_body",), style="secondary"),
         Transition("review_conclude", "复查答复", (S.REVIEWING,), S.REVIEWED, DECIDE,
                    required=("review_decision", "review_reasons", "review_reply_on")),
-        # From 复核办结 too, so that a 复核 after 复核 is refused with the article (validate), not a bare "no".
-        Transition("recheck_request", "申请复核", (S.REVIEWED, S.RECHECKED), S.RECHECKING, DECIDE,
+        # A 复核 asked on a 复核办结 petition is refused by `validate` citing 第三十六条 (validate runs before the
+        # engine's state check), so the refusal names the article rather than the state.
+        Transition("recheck_request", "申请复核", (S.REVIEWED,), S.RECHECKING, DECIDE,
                    required=("recheck_requested_on",), optional=("recheck_body",), style="secondary"),
         Transition("recheck_conclude", "复核答复", (S.RECHECKING,), S.RECHECKED, DECIDE,
                    required=("recheck_decision", "recheck_reasons", "recheck_reply_on")),
@@ -198,4 +203,6 @@ PETITION_KIND = register(CaseKind(
     may_act=responsible,
     supervision_days=3,
     extension_max_days=c.EXTENSION_DAYS,
+    max_extensions=1,
+    extension_basis="（《信访工作条例》第三十四条：办理期限经批准可以延长一次，延长期限不得超过30日）",
 ))

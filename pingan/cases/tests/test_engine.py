@@ -329,8 +329,8 @@ def test_the_engine_refuses_a_case_outside_the_actors_scope_whatever_called_it(w
 # --- how many extensions ------------------------------------------------------------------------------
 def test_max_extensions_refuses_a_request_beyond_the_approved_count(world, monkeypatch):
     """A kind may allow a number of approved 延期 in all (petitions: one, 信访工作条例第三十四条): the next
-    request is refused with the kind's message, nothing written; without the setting (every other kind) a
-    second extension is asked as before."""
+    request is refused naming the limit (and the kind's rule), nothing written; without the setting (every other
+    kind) a second extension is asked as before."""
     hazard = make_hazard(world, "a", screened_on=dt.date(2026, 11, 20), rectify_deadline=dt.date(2026, 12, 10))
     handler, officer = world.users["handler_a"], world.officer("a")
     first = engine.extension_request(actor=handler, case=hazard, new_deadline=dt.date(2026, 12, 20), reason="等材料")
@@ -342,10 +342,14 @@ def test_max_extensions_refuses_a_request_beyond_the_approved_count(world, monke
         engine.extension_request(actor=handler, case=hazard, new_deadline=dt.date(2026, 12, 28), reason="还要等")
     assert refused.value.message_dict == {"new_deadline": ["此风险隐患已延期 1 次，不能再申请延期。"]}
     monkeypatch.setitem(definitions._KINDS, "hazards.hazard",
-                        dataclasses.replace(kind, max_extensions=1, extension_refusal="只能延期一次（第三十四条）。"))
+                        dataclasses.replace(kind, max_extensions=1, extension_basis="（某规定第三条）"))
     with pytest.raises(ValidationError) as refused:
         engine.extension_request(actor=handler, case=hazard, new_deadline=dt.date(2026, 12, 28), reason="还要等")
-    assert refused.value.message_dict == {"new_deadline": ["只能延期一次（第三十四条）。"]}
+    assert refused.value.message_dict == {"new_deadline": ["此风险隐患已延期 1 次，不能再申请延期（某规定第三条）。"]}
+    # The basis is named when a request goes beyond the days allowed too.
+    with pytest.raises(ValidationError) as refused:
+        engine.extension_request(actor=handler, case=hazard, new_deadline=dt.date(2027, 12, 28), reason="还要等")
+    assert refused.value.message_dict == {"new_deadline": ["一次延期不能超过 90 天（某规定第三条）。"]}
     assert engine.case_extensions(hazard).count() == 1
     # A refused one does not count: with two allowed, the second is asked.
     monkeypatch.setitem(definitions._KINDS, "hazards.hazard", dataclasses.replace(kind, max_extensions=2))

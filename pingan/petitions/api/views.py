@@ -1,0 +1,86 @@
+"""Petitions API: the generic case API (pingan/cases/api: list with the FilterSet, retrieve, register, act, log,
+attachments, 督办, 延期) over the petition register, and its petitioners."""
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from pingan.cases.api.views import BAD_INPUT, NOT_FOUND, REFUSED, CaseViewSet, bad_input, case_schema
+from pingan.core.scoping import get_visible_or_404
+
+from .. import services
+from ..filters import PetitionFilter
+from ..models import Petition, Petitioner
+from .serializers import PetitionCreateSerializer, PetitionerInputSerializer, PetitionerSerializer, PetitionSerializer
+
+
+def _errors(exc: ValidationError) -> dict[str, list[str]]:
+    return {k: [str(m) for m in v] for k, v in getattr(exc, "message_dict", {"__all__": exc.messages}).items()}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="信访事项列表", description="按调用者的管辖范围过滤；支持信访形式、类型、属地、来源、状态、"
+                                                      "是否超期、登记日期、是否积案、交办清单、一案一码筛选。"),
+    retrieve=extend_schema(summary="信访事项详情"),
+)
+@case_schema(PetitionSerializer, create_request=PetitionCreateSerializer, create_summary="信访登记")
+class PetitionViewSet(CaseViewSet):
+    """The petition register: read within scope, register (with petitioners), take workflow steps."""
+
+    queryset = (Petition.objects.select_related("jurisdiction", "assigned_department", "assigned_township", "topic")
+                .order_by("-registered_on", "-id"))
+    serializer_class = PetitionSerializer
+    input_serializer_class = PetitionCreateSerializer
+    filterset_class = PetitionFilter
+
+    def register_case(self, request, data: dict):
+        """登记 through the petition's registration service (the same one the hall calls)."""
+        people = [dict(p) for p in data.pop("petitioners", [])]
+        hall_code = data.pop("hall_code", "")
+        attachments = request.FILES.getlist("attachments") if hasattr(request.FILES, "getlist") else []
+        if not data.get("registered_on"):
+            data.pop("registered_on", None)
+        return services.petition_register(actor=request.user, data=data, petitioners=people,
+                                          attachments=attachments, hall_code=hall_code)
+
+    def create(self, request, *args, **kwargs):
+        try:
+            return super().create(request, *args, **kwargs)
+        except ValidationError as exc:
+            return bad_input(_errors(exc))
+
+    @extend_schema(summary="信访人列表", responses={200: PetitionerSerializer(many=True), 404: NOT_FOUND})
+    @action(detail=True, methods=["get"], url_path="petitioners")
+    def petitioners(self, request, pk=None):
+        petition = self.get_object()
+        rows = Petitioner.objects.visible_to(request.user).filter(petition=petition)
+        return Response(PetitionerSerializer(rows, many=True).data)
+
+    @extend_schema(summary="添加信访人（集体访代表不超过 5 人）", request=PetitionerInputSerializer,
+                   responses={201: PetitionerSerializer, 400: BAD_INPUT, 403: REFUSED, 404: NOT_FOUND})
+    @petitioners.mapping.post
+    def petitioner_create(self, request, pk=None):
+        self._require_write(request)
+        petition = self.get_object()
+        serializer = PetitionerInputSerializer(data=request.data)
+        if not serializer.is_valid():
+            return bad_input({k: [str(m) for m in v] for k, v in serializer.errors.items()})
+        try:
+            row = services.petitioner_add(actor=request.user, petition=petition, data=dict(serializer.validated_data))
+        except ValidationError as exc:
+            return bad_input(_errors(exc))
+        return Response(PetitionerSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="删除信访人", request=None,
+                   responses={204: None, 400: BAD_INPUT, 403: REFUSED, 404: NOT_FOUND})
+    @action(detail=True, methods=["delete"], url_path=r"petitioners/(?P<petitioner_id>\d+)")
+    def petitioner_delete(self, request, pk=None, petitioner_id=None):
+        self._require_write(request)
+        petition = self.get_object()
+        row = get_visible_or_404(Petitioner.objects.filter(petition=petition), request.user, pk=petitioner_id)
+        try:
+            services.petitioner_remove(actor=request.user, petitioner=row)
+        except ValidationError as exc:
+            return bad_input(_errors(exc))
+        return Response(status=status.HTTP_204_NO_CONTENT)
