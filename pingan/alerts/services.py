@@ -183,7 +183,7 @@ def alert_handle(*, actor: Any, alert: Alert, status: str, note: str, agenda_ite
     with transaction.atomic():
         locked = Alert.objects.select_for_update().get(pk=alert.pk)
         if locked.status not in ACTIVE:
-            raise ValidationError({"status": [f"该预警已{locked.get_status_display()}，不能再处置。"]})
+            raise ValidationError({"status": [f"该预警{locked.get_status_display()}，不能再处置。"]})
         if locked.status == status:
             raise ValidationError({"status": [f"该预警已是“{locked.get_status_display()}”。"]})
         before = locked.status
