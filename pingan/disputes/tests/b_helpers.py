@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
+
 from pingan.cases import engine
 from pingan.disputes import choices as c
 from pingan.disputes.models import Dispute, DisputeParty, MediationOrg, Mediator
@@ -26,7 +28,10 @@ def mediator(world, side="a", *, organisation=None, name=None, user=None):
 
 def dispute(world, side="a", *, state=S.REGISTERED, registered=dt.date(2017, 3, 1), closed=None, grade="",
             who=None, scale=c.Scale.INDIVIDUAL, people=2, graded_on=None, **extra):
-    """A dispute registered in bulk (as a ledger or the seed would) in the state given."""
+    """A dispute registered in bulk (as a ledger or the seed would) in the state given, its state begun on the
+    day it was registered (so an old open one is overdue)."""
+    extra.setdefault("state_changed_at", dt.datetime.combine(registered, dt.time(9, 0),
+                                                            tzinfo=timezone.get_current_timezone()))
     d = Dispute(jurisdiction=world.village(side), title=extra.pop("title", "宅基地纠纷"), occurred_on=registered,
                 registered_on=registered, category="0902", summary="两户因宅基地界址争执", scale=scale,
                 people_count=people, state=state, closed_on=closed, grade=grade,
