@@ -193,6 +193,7 @@ INSTALLED_APPS = [
     "pingan.events",
     "pingan.people",
     "pingan.security",
+    "pingan.crimes",
     "pingan.disputes",
     "pingan.petitions",
     "pingan.hall",
