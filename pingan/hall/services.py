@@ -220,11 +220,11 @@ def matter_register(*, actor: Any, data: dict[str, Any], visitor: HallVisitor | 
 
 
 # ------------------------------------------------------------------------------------------------ routing
-def _place(actor: Any, value: Any, errors: dict, field: str = "place") -> Node | None:
+def _place(actor: Any, value: Any, errors: dict, field: str = "place", levels=CASE_PLACE_LEVELS) -> Node | None:
     if not isinstance(value, Node):
         errors[field] = "请选择事项所在的村(社区)或网格。"
         return None
-    if value.level not in CASE_PLACE_LEVELS:
+    if value.level not in levels:
         errors[field] = "事项所在地应为村(社区)或网格。"
         return None
     if not _in_scope(actor, value):
@@ -260,7 +260,7 @@ def _to_mediation(actor: Any, matter: Matter, data: dict, errors: dict):
 
 
 def _to_petition(actor: Any, matter: Matter, data: dict, errors: dict):
-    place = _place(actor, data.get("place"), errors)
+    place = _place(actor, data.get("place"), errors, levels=(Level.TOWNSHIP, Level.VILLAGE, Level.COMMUNITY))
     if errors:
         return None
     try:
@@ -271,9 +271,10 @@ def _to_petition(actor: Any, matter: Matter, data: dict, errors: dict):
     form = {c.Channel.VISIT: "visit", c.Channel.CALL: "call", c.Channel.LETTER: "letter",
             c.Channel.ONLINE: "online"}[matter.channel]
     return petition_register(actor=actor, data={
-        "jurisdiction": place, "form": form, "content": matter.summary, "topic": matter.topic,
-        "people_count": matter.head_count, "registered_on": timezone.localdate(),
-    }, petitioners=[{"name": matter.visitor.name, "id_number": id_number, "phone": phone}], hall_code=matter.code)
+        "jurisdiction": place, "form": form, "content": matter.summary, "topic_text": matter.topic,
+        "head_count": matter.head_count, "registered_on": timezone.localdate(),
+    }, petitioners=[{"name": matter.visitor.name, "id_number": id_number, "phone": phone}], hall_code=matter.code,
+        idempotency_key=f"hall-{matter.code}-{matter.reroute_count}")
 
 
 def _to_department(actor: Any, matter: Matter, data: dict, errors: dict):
@@ -395,11 +396,14 @@ def matter_followup(*, actor: Any, matter: Matter, note: Any, satisfaction: str,
     on = on or timezone.localdate()
     if not isinstance(on, dt.date) or on > timezone.localdate():
         errors["followup_on"] = "回访日期不能晚于今天。"
-    if matter.status == c.Status.REGISTERED:
-        errors["note"] = "事项尚未分流，不能回访。"
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        matter = Matter.objects.select_for_update().get(pk=matter.pk)
+        if matter.status == c.Status.REGISTERED:
+            raise ValidationError({"note": "事项尚未分流，不能回访。"})
+        if matter.status == c.Status.CLOSED:
+            raise ValidationError({"note": "事项已回访办结。"})
         before = audit.snapshot(matter, ["status", "followup_on", "satisfaction"])
         matter.followup_note, matter.satisfaction, matter.followup_on = text, satisfaction, on
         matter.status = c.Status.CLOSED
