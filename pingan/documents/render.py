@@ -9,7 +9,6 @@ empty. Anything that goes wrong is a ValidationError in Chinese, never a server 
 from __future__ import annotations
 
 import operator
-import re
 import zipfile
 from io import BytesIO
 from typing import Any
@@ -191,9 +190,6 @@ def render_html_context(doc_type, obj: Any, user: Any, *, full: bool = False) ->
     except Exception as exc:  # noqa: BLE001
         raise _refusal(exc) from exc
     return {"document": Markup(html), "title": doc_type.title, "context": context}
-
-
-_TAG_TEXT = re.compile(r"<[^>]+>")
 
 
 def docx_text(data: bytes) -> str:
