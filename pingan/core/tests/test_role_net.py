@@ -71,6 +71,20 @@ MODEL_KINDS: dict[str, tuple[str, str, str]] = {
     "people.fundspending": ("person", "", "no"),       # health when its enrolment's is
     # A background job is its owner's alone (its result holds what the owner may see): "own".
     "jobs.job": ("own", "", "no"),
+    # Crime figures: aggregate statistics of a township (reference data by place, kept at township level).
+    "crimes.crimecount": ("reference", "config", "no"),
+    # A campaign is a programme: seen at and below the level that set it up; its clues are cases by place.
+    "campaigns.campaign": ("reference", "config", "yes"),
+    "campaigns.clue": ("case", "", "no"),
+    # 社会治安 registers: teams, cameras, training by place (handlers too); members, officers, attendance are
+    # person rows; patrols are teams' own records, like cases by place (no department is assigned one).
+    "security.team": ("reference", "config", "no"),
+    "security.camera": ("reference", "config", "no"),
+    "security.trainingsession": ("reference", "config", "no"),
+    "security.teammember": ("person", "", "no"),
+    "security.securityofficer": ("person", "", "no"),
+    "security.attendance": ("person", "", "no"),
+    "security.patrol": ("case", "", "no"),
     # Early warnings are seen like cases (a handler: those of its department's sources); rule settings are configuration.
     "alerts.alert": ("case", "", "no"),
     "alerts.alertrulesetting": ("reference", "config", "yes"),
@@ -92,6 +106,7 @@ READ_ROUTE = re.compile(r"(detail|node|log|history|attachment|photo|status|downl
 SILENT_ROUTES = {
     "jobs:status": "任务进度：只有数字",
     "jobs:download": "任务结果文件：内容是台账，不是任务名",
+    "campaigns:report_download": "专项行动进展情况 .xlsx：压缩的表格文件，看不到名称",
 }
 # Write routes whose positive control needs a state the leak records cannot be in: route name -> why (none
 # today; a route added here must say why, and its module's own tests must cover the allowed use).
@@ -131,6 +146,15 @@ LIST_ROUTES: dict[str, tuple[str, ...]] = {
     "accounts:department_list": ("accounts.department",),
     "events:category_list": ("events.category",),
     "events:key_list": ("events.open311key",),
+    "campaigns:campaign_list": ("campaigns.campaign",),
+    "campaigns:list": ("campaigns.clue",),
+    "security:teams_list": ("security.team",),
+    "security:members_list": ("security.teammember",),
+    "security:officers_list": ("security.securityofficer",),
+    "security:patrols_list": ("security.patrol",),
+    "security:cameras_list": ("security.camera",),
+    "security:sessions_list": ("security.trainingsession",),
+    "security:attendances_list": ("security.attendance",),
 }
 # Query parameters that name another place or record (filters); each is sent alone with a foreign value.
 FOREIGN_FILTERS = ("jurisdiction", "place", "parent", "department", "category", "enrollment", "person", "fund",
@@ -763,6 +787,11 @@ def _api_create_payloads(world, side, records) -> dict[str, tuple[str, dict]]:
                                                "risk_level": rec("hazards.hazard").obj.risk_level,
                                                "description": f"{TEXT_FILL}：消防通道堵塞",
                                                "responsible_department": world.departments[f"police_{side}"].pk}),
+        "api:crimecount-list": ("crimes.crimecount", {"month": "2017-03", "township": world.township(side).code,
+                                                      "category": "theft", "count": 3}),
+        "api:clue-list": ("campaigns.clue", {"campaign": rec("campaigns.campaign").obj.pk, "received_on": today,
+                                             "source": "public", "jurisdiction": world.village(side).code,
+                                             "summary": f"{TEXT_FILL}：有人强揽工程"}),
         "api:visit-list": ("people.visit", {"enrollment": rec("people.specialenrollment").obj.pk, "visited_on": today,
                                             "form": "home", "findings": f"{TEXT_FILL}：情况稳定"}),
     }
