@@ -43,7 +43,8 @@ def _require(actor: Any, capability: str, action: str, message: str) -> None:
 
 
 def _text(value: Any, field: str, label: str, errors: dict, *, required: bool = False, limit: int | None = None) -> str:
-    text = personal.clean_text(value) if isinstance(value, (str, int)) or value is None else None
+    # Free text keeps its Chinese punctuation (NFKC would turn "，" into ","); numbers are cleaned elsewhere.
+    text = ("" if value is None else str(value).strip()) if isinstance(value, (str, int)) or value is None else None
     if text is None:
         errors[field] = f"{label}格式不正确。"
         return ""
