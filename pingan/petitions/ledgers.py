@@ -71,6 +71,8 @@ class PetitionerIdColumn(Column):
     kind_label = "公民身份号码"
 
     def parse(self, raw: Any, ctx) -> Any:
+        if "*" in clean_text(raw):
+            raise CellError("这是脱敏后的号码，不能导入：请填写完整的公民身份号码，或留空（留空不清除已登记的号码）")
         try:
             parsed = personal.parse_id_number(raw)
         except ValidationError as exc:
@@ -285,13 +287,15 @@ class PetitionLedger(LedgerSpec):
                 else:
                     before = audit.redacted_snapshot(first, ["name", "id_cipher", "id_hash", "id_masked"])
                     first.name = instance.petitioner_name
-                    if has_cell:
-                        first.id_hash, first.id_cipher, first.id_masked = ((str(cell), cell.cipher, cell.masked)
-                                                                          if cell is not None else ("", "", ""))
+                    if cell is not None:  # an empty cell keeps the number on record
+                        first.id_hash, first.id_cipher, first.id_masked = str(cell), cell.cipher, cell.masked
                     first.save()
                 after = audit.redacted_snapshot(first, ["name", "id_cipher", "id_hash", "id_masked"])
-                audit.record(actor=ctx.user, action="petition.import_petitioner", obj=instance,
-                             changes=audit.diff(before, after), redact_as=[Petitioner])
+                diff = audit.diff(before, after)
+                if diff:
+                    audit.record(actor=ctx.user, action="petition.import_petitioner", obj=instance,
+                                 changes=diff, redact_as=[Petitioner])
+                    changes["petitioner"] = [before.get("name"), after.get("name")]
                 getattr(instance, "_prefetched_objects_cache", {}).pop("petitioners", None)
         return changes
 
