@@ -194,6 +194,7 @@ INSTALLED_APPS = [
     "pingan.people",
     "pingan.security",
     "pingan.crimes",
+    "pingan.campaigns",
     "pingan.disputes",
     "pingan.petitions",
     "pingan.hall",

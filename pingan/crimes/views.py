@@ -124,8 +124,8 @@ def entry(request):
                 messages.success(request, f"{township.name} {month:%Y年%m月} 立案数已保存（{changed} 项有变动）。")
                 return redirect(f"{request.path}?township={township.code}&month={month:%Y-%m}")
         return render(request, "crimes/entry.html", {"form": form}, status=400)
-    initial = {"month": request.GET.get("month") or f"{this_month():%Y-%m}"}
-    township = townships.filter(code=request.GET.get("township", "")).first() or \
+    initial = {"month": request.GET.get("month", "")[:20] or f"{this_month():%Y-%m}"}
+    township = townships.filter(code=request.GET.get("township", "")[:15]).first() or \
         (townships.first() if townships.count() == 1 else None)
     if township is not None:
         initial["township"] = township.code

@@ -163,6 +163,34 @@ REPORTER = {"events.event": ("grid_a", ["report_progress"]), "hazards.hazard": N
 API_BASENAME = {"events.event": "event", "hazards.hazard": "hazard", "disputes.dispute": "dispute",
                 "petitions.petition": "petition"}
 
+# Campaign clues (campaigns.clue, docs/modules/campaigns.md): 核查, 移交公安/纪检监察 and 查否 by the township office
+# and the centre; 办结 by the unit the clue was handed to (police_a → handler_a; 区纪委监委 has no persona) and
+# the township office. A clue lies in the village: the grid worker does not see it.
+ALLOWED["campaigns.clue"] = {
+    "verify": {"district_admin", "center_staff", "township_a"},
+    "hand_police": {"district_admin", "center_staff", "township_a"},
+    "hand_discipline": {"district_admin", "center_staff", "township_a"},
+    "unfounded": {"district_admin", "center_staff", "township_a"},
+    "close": {"handler_a", "township_a"},
+    "close_discipline": {"township_a"},
+}
+SEES["campaigns.clue"] = {"district_admin", "center_staff", "leader", "township_a", "village_a", "mediator_a",
+                          "handler_a"}
+WITH_UNIT["campaigns.clue"] = "handed_police"
+SUPERVISORS["campaigns.clue"] = {"district_admin", "center_staff"}
+HANDLERS["campaigns.clue"] = {"handler_a", "township_a"}
+APPROVERS["campaigns.clue"] = {"district_admin", "center_staff"}
+EXTENSION_MAX_DAYS["campaigns.clue"] = 30
+SEND_BACKS["campaigns.clue"] = {}
+REOPENS["campaigns.clue"] = {}
+EFFECTS["campaigns.clue"] = {
+    "hand_police": ("verifying", [], "center_staff", {"handed_to_department": (None, "dept:police_a")}),
+    "hand_discipline": ("verifying", [], "center_staff", {"handed_to_department": (None, "dept:discipline")}),
+}
+NUMBER_PREFIX["campaigns.clue"] = "XS140311101"
+REPORTER["campaigns.clue"] = None
+API_BASENAME["campaigns.clue"] = "clue"
+
 TABLES = {"ALLOWED": ALLOWED, "SEES": SEES, "WITH_UNIT": WITH_UNIT, "SUPERVISORS": SUPERVISORS,
           "HANDLERS": HANDLERS, "APPROVERS": APPROVERS, "EXTENSION_MAX_DAYS": EXTENSION_MAX_DAYS,
           "SEND_BACKS": SEND_BACKS, "REOPENS": REOPENS, "NUMBER_PREFIX": NUMBER_PREFIX,

@@ -1,0 +1,8 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def holidays(db):
+    from pingan.core.calendar.loader import load_holidays
+
+    load_holidays()
