@@ -31,6 +31,7 @@ for config in apps.get_app_configs():
         api_patterns.append(path("", include(f"{config.name}.api.urls")))
     if _module(f"{config.name}.root_urls"):
         root_patterns.append(path("", include(f"{config.name}.root_urls")))
+api_patterns.append(path("", include("pingan.disputes.api_b.urls")))  # disputes part B: /api/v1/disputes-admin/
 
 urlpatterns = [
     path("", include("pingan.core.urls")),
