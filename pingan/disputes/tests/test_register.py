@@ -274,3 +274,38 @@ def test_list_filters_and_query_counts(world, client, committee, django_assert_m
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(reverse("disputes:queue")).status_code == 200
+
+
+def test_co_mediators_page_reads_back(world, client, committee):
+    dispute = _mediating(world, committee)
+    helper = make_mediator(world, committee[0], "孙协办")
+    client.force_login(world.officer("a"))
+    url = reverse("disputes:co_mediators", args=[dispute.pk])
+    page = client.get(url).content.decode()
+    assert "孙协办（固庄村委会人民调解委员会）" in page and "王调解（" not in page  # the main mediator is not offered
+    assert client.post(url, {"mediators": [helper.pk]}).status_code == 302
+    assert list(dispute.co_mediators.values_list("name", flat=True)) == ["孙协办"]
+    assert AuditEntry.objects.filter(action="dispute.co_mediators").get().changes["co_mediators"] == [[], [helper.pk]]
+    assert "孙协办" in client.get(url).content.decode()
+
+
+def test_judicial_confirmation_window_expired(world, client, committee):
+    from pingan.cases import engine
+
+    today = TODAY()
+    dispute = make_dispute(world, occurred_on=today - dt.timedelta(days=60), registered_on=today - dt.timedelta(days=50))
+    org, mediator = committee
+    engine.transition(actor=world.officer("a"), case=dispute, action="accept",
+                      data={"mediation_org": org, "mediator": mediator, "assigned_department": None})
+    agreed = today - dt.timedelta(days=31)
+    engine.transition(actor=world.users["mediator_a"], case=dispute, action="settle",
+                      data={"agreement_form": "written", "agreement_terms": "赔偿 200 元", "agreement_on": agreed})
+    client.force_login(world.users["mediator_a"])
+    page = client.get(reverse("disputes:detail", args=[dispute.pk])).content.decode()
+    assert f"申请期限 {today - dt.timedelta(days=1):%Y-%m-%d}（协议日期 + 30 天）" in page and "已过期" in page
+    response = client.post(reverse("disputes:act", args=[dispute.pk]), {
+        "action": "judicial_apply", "judicial_applied_on": today.isoformat(), "judicial_court": "郊区人民法院"})
+    assert response.status_code == 400
+    assert f"期限已于{today - dt.timedelta(days=1):%Y-%m-%d}届满" in response.content.decode()
+    dispute.refresh_from_db()
+    assert dispute.judicial_applied_on is None
