@@ -11,7 +11,6 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from pingan.geo.choices import Level
 from pingan.geo.models import Node
 from pingan.people.models import Person
 
@@ -131,5 +130,3 @@ def training_totals(user: Any) -> list[TrainingRow]:
 def today() -> dt.date:
     return timezone.localdate()
 
-
-TOWNSHIP = Level.TOWNSHIP

@@ -26,7 +26,7 @@ def test_a_patrol_finding_becomes_an_event_once(world, login):
     event = Event.objects.get()
     assert response["Location"] == reverse("events:detail", args=[event.pk])
     assert (event.description, event.jurisdiction, event.category) == (
-        "村口路灯损坏两盏,夜间照明不足", world.village("a"), categories["gas"])
+        "村口路灯损坏两盏，夜间照明不足", world.village("a"), categories["gas"])
     assert Patrol.objects.get(pk=patrol.pk).event == event
     assert AuditEntry.objects.get(action="patrol.to_event").changes == {"event": [None, event.pk]}
     # A second click (GET or POST) leads to the same event and registers nothing.
