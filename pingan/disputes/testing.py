@@ -197,3 +197,7 @@ class DisputeCases:
         """A new dispute of township `side` handled by `department` (registered so, like a resident unit's)."""
         return engine.case_register(actor=world.users[f"township_{side}"],
                                     case=DisputeCases.build(world, side, department))
+
+
+# Part B (registers, subsidy sheets, meetings) keeps its leak factories beside these.
+from . import testing_b  # noqa: E402,F401

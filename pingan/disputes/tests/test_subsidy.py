@@ -188,3 +188,20 @@ def test_pages_scope_and_roles(world, cases, client, django_assert_max_num_queri
     assert response.status_code == 400 and "月份格式不正确" in response.content.decode()
     response = client.post(reverse("disputes:subsidy_build"), {"node": 999999, "month": "2017-03"})
     assert response.status_code == 400 and "不在您的管辖范围内" in response.content.decode()
+
+
+def test_only_a_reviewing_officer_grades_and_only_a_case_that_succeeded(world, cases):
+    from pingan.cases import engine
+    from pingan.disputes.models import Dispute
+
+    settled = Dispute.objects.get(pk=cases["ungraded"].pk)
+    with pytest.raises(PermissionDenied):
+        engine.transition(actor=world.users["mediator_a"], case=settled, action="grade", data={"grade": "major"})
+    failed = Dispute.objects.get(pk=cases["failed"].pk)
+    with pytest.raises((PermissionDenied, ValidationError)) as refused:
+        engine.transition(actor=world.officer("a"), case=failed, action="grade", data={"grade": "simple"})
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in str(refused.value))
+    assert Dispute.objects.get(pk=failed.pk).grade == ""
+    engine.transition(actor=world.officer("a"), case=settled, action="grade", data={"grade": "general"})
+    settled.refresh_from_db()
+    assert settled.grade == "general" and settled.graded_by == world.officer("a")
