@@ -42,7 +42,7 @@ def _matter(world, side):
 @leak_factory(HallVisitor)
 def _visitor(world, side):
     marker = new_marker()
-    matter = make_matter(world, side, name=f"访客{marker}", phone="")
+    matter = make_matter(world, side, name=f"访客{marker}", phone="", channel=c.Channel.LETTER)
     return marked(matter.visitor, marker)
 
 
