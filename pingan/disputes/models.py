@@ -265,6 +265,11 @@ class DisputeParty(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def jurisdiction(self):
+        """The dispute's place (a party is where its dispute is: audit scope and the scoping tests read it)."""
+        return self.dispute.jurisdiction
+
 
 class MediationSession(models.Model):
     """One mediation session (调解记录, 人民调解法 Art.27): date, place, who attended, what was said."""
@@ -291,6 +296,11 @@ class MediationSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute.number} {self.held_on}"
+
+    @property
+    def jurisdiction(self):
+        """The dispute's place (a session is where its dispute is: audit scope and the scoping tests read it)."""
+        return self.dispute.jurisdiction
 
 
 class SubsidyRate(ScopedModel):

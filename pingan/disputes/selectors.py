@@ -35,7 +35,9 @@ def place_choices(user: Any):
 
 
 def screening_choices(user: Any):
-    return ScreeningCampaign.objects.visible_to(user).order_by("-start_on", "-id")
+    """Screening campaigns of the user's place and of the levels above it (a township's 排查活动 is chosen by
+    the grid workers and village officers who take part in it)."""
+    return ScreeningCampaign.objects.filter(place_q(ScreeningCampaign, user)).order_by("-start_on", "-id")
 
 
 def department_choices(user: Any):

@@ -25,7 +25,7 @@ from django.utils import timezone
 from pingan.accounts.models import Department
 from pingan.cases import engine
 from pingan.core import audit, personal
-from pingan.core.scoping import ancestor_paths
+from pingan.core.scoping import ancestor_paths, place_q
 from pingan.core.uploads import clean_images
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
@@ -140,7 +140,8 @@ def _check_register(actor: Any, data: dict) -> dict[str, str]:
         data["referrer_name"] = data["referrer_number"] = ""
     screening = data.get("screening")
     if screening is not None and (not isinstance(screening, ScreeningCampaign)
-                                  or not ScreeningCampaign.objects.visible_to(actor).filter(pk=screening.pk).exists()):
+                                  or not ScreeningCampaign.objects.filter(place_q(ScreeningCampaign, actor))
+                                  .filter(pk=screening.pk).exists()):
         errors["screening"] = "所选排查活动不存在或不在您的管辖范围内。"
     if (data.get("latitude") is None) != (data.get("longitude") is None):
         errors["latitude"] = "经纬度须同时填写或同时留空。"

@@ -93,11 +93,13 @@ def _party(world, side):
 
 @leak_factory(MediationSession)
 def _session(world, side):
+    """A session of a dispute mediated by the village committee (no department handles it)."""
     marker = new_marker()
-    org, mediator = resident_unit(world, side)
+    org = make_org(world, side)
+    mediator = make_mediator(world, org, f"村调解员{side.upper()}")
     dispute = make_dispute(world, side)
     engine.transition(actor=world.officer(side), case=dispute, action="accept",
-                      data={"mediation_org": org, "mediator": mediator, "assigned_department": org.department})
+                      data={"mediation_org": org, "mediator": mediator, "assigned_department": None})
     from .services import session_add
 
     session = session_add(actor=world.officer(side), dispute=dispute, data={

@@ -88,6 +88,17 @@ MODEL_KINDS: dict[str, tuple[str, str, str]] = {
     # Early warnings are seen like cases (a handler: those of its department's sources); rule settings are configuration.
     "alerts.alert": ("case", "", "no"),
     "alerts.alertrulesetting": ("reference", "config", "yes"),
+    # Disputes are cases by place (a handler: those assigned to its department, the resident unit that mediates
+    # them); parties and sessions go with their dispute; screening campaigns are cases of the place that runs
+    # them (whether its villages and grids see a township's campaign: open, they pick it when registering).
+    # Mediation organisations and mediators are the register of the place (whether those below see them: open,
+    # a dispute's accept form offers its place's and the levels above).
+    "disputes.dispute": ("case", "", "no"),
+    "disputes.disputeparty": ("case", "", "no"),
+    "disputes.mediationsession": ("case", "", "no"),
+    "disputes.screeningcampaign": ("case", "", "open"),
+    "disputes.mediationorg": ("reference", "config", "open"),
+    "disputes.mediator": ("reference", "config", "open"),
 }
 
 # The personas of the net: township A's people, township B's officer, three handlers (of the department the
@@ -155,6 +166,7 @@ LIST_ROUTES: dict[str, tuple[str, ...]] = {
     "security:cameras_list": ("security.camera",),
     "security:sessions_list": ("security.trainingsession",),
     "security:attendances_list": ("security.attendance",),
+    "disputes:list": ("disputes.dispute",),
 }
 # Query parameters that name another place or record (filters); each is sent alone with a foreign value.
 FOREIGN_FILTERS = ("jurisdiction", "place", "parent", "department", "category", "enrollment", "person", "fund",
@@ -220,6 +232,7 @@ def make_record(obj, variant: str, side: str) -> Record:
     if kind == "person" and enrollment is not None and enrollment.kind in HEALTH_KINDS:
         kind = "health"
     department = {"events.event": "assigned_department_id", "hazards.hazard": "responsible_department_id",
+                  "disputes.dispute": "assigned_department_id",
                   "alerts.alert": "department_id",
                   "cases.workflowattachment": "department_id"}.get(label)
     return Record(obj=obj, variant=variant, side=side, marker=marker, markers=getattr(obj, "leak_markers", (marker,)),

@@ -135,7 +135,7 @@ class DisputeCreateSerializer(serializers.Serializer):
     def validate_screening(self, value):
         if value is None:
             return None
-        found = ScreeningCampaign.objects.visible_to(self._user()).filter(pk=value).first()
+        found = ScreeningCampaign.objects.filter(place_q(ScreeningCampaign, self._user())).filter(pk=value).first()
         if found is None:
             raise serializers.ValidationError("所选排查活动不存在或不在您的管辖范围内。")
         return found
