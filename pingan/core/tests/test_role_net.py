@@ -88,6 +88,15 @@ MODEL_KINDS: dict[str, tuple[str, str, str]] = {
     # Early warnings are seen like cases (a handler: those of its department's sources); rule settings are configuration.
     "alerts.alert": ("case", "", "no"),
     "alerts.alertrulesetting": ("reference", "config", "yes"),
+    # The one window: matters are cases of the hall's place (no department is assigned one: the case they become
+    # is); visitors are person rows; 心理服务 appointments are health rows; counsellors, units on duty and the
+    # schedule are the hall's configuration (whether a village sees its township hall's schedule: open).
+    "hall.matter": ("case", "", "no"),
+    "hall.hallvisitor": ("person", "", "no"),
+    "hall.appointment": ("health", "", "no"),
+    "hall.counsellor": ("reference", "config", "open"),
+    "hall.dutyunit": ("reference", "config", "open"),
+    "hall.dutyslot": ("reference", "config", "open"),
     # Disputes are cases by place (a handler: those assigned to its department, the resident unit that mediates
     # them); parties and sessions go with their dispute; screening campaigns are cases of the place that runs
     # them (whether its villages and grids see a township's campaign: open, they pick it when registering).
