@@ -439,5 +439,6 @@ def co_mediators_set(*, actor: Any, dispute: Dispute, mediators: Iterable[Mediat
         dispute.co_mediators.set(chosen)
         after = sorted(m.pk for m in chosen)
         if before != after:
-            audit.record(actor=actor, action="dispute.co_mediators", obj=dispute, changes={"co_mediators": [before, after]})
+            audit.record(actor=actor, action="dispute.co_mediators", obj=dispute,
+                         changes={"co_mediators": [before, after]})
     return chosen

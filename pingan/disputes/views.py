@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,7 +22,7 @@ from pingan.people.selectors import search_people
 
 from . import choices as c
 from . import selectors, services
-from .filters import DisputeFilter
+from .filters import STATUS_CHOICES, DisputeFilter
 from .forms import AcceptForm, CoMediatorsForm, DisputeForm, PartyForm, PhoneForm, SessionForm, category_choices
 from .models import Dispute, DisputeParty
 from .workflow import responsible
@@ -72,7 +72,7 @@ def dispute_list(request):
     return render(request, "disputes/list.html", {
         "page": paginate(request, qs), "filter": filterset, "errors": errors,
         "places": selectors.place_choices(user).exclude(level="grid"),
-        "categories": category_choices()[1:], "states": [s for s in DisputeFilter.base_filters["state"].extra["choices"]],
+        "categories": category_choices()[1:], "states": STATUS_CHOICES,
         "sources": c.Source.choices, "orgs": selectors.org_choices(user), "mediators": selectors.mediator_choices(user),
         "can_register": user.can("disputes.register"), "params": request.GET,
     }, status=400 if errors else 200)
@@ -143,7 +143,8 @@ def dispute_phone(request):
 
 def service_worker(request):
     """The offline service worker (events' one, shared), served from /disputes/ so it controls the phone page."""
-    response = HttpResponse((EVENTS_STATIC / "sw.js").read_bytes(), content_type="application/javascript; charset=utf-8")
+    response = HttpResponse((EVENTS_STATIC / "sw.js").read_bytes(),
+                            content_type="application/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/disputes/"
     response["Cache-Control"] = "no-cache"
     return response
@@ -265,23 +266,6 @@ def co_mediators(request, pk):
 
 
 # --- the case page ----------------------------------------------------------------------------------------------
-def _documents(dispute, user) -> list[tuple[str, str, str]]:
-    """(title, .docx URL, printable page URL) of the documents offered for this dispute now."""
-    try:
-        from pingan.documents.registry import documents_for
-        from pingan.documents.views import document_url
-    except ImportError:  # the documents module not installed
-        return []
-    rows = []
-    for doc_type in documents_for(dispute, user):
-        try:
-            rows.append((doc_type.title, document_url(doc_type, dispute), document_url(doc_type, dispute,
-                                                                                      "print_detail")))
-        except NoReverseMatch:
-            continue
-    return rows
-
-
 def _detail_context(request, dispute: Dispute, names: set) -> dict:
     user = request.user
     editable = (dispute.state in services.EDITABLE_STATES and user.can("data.write")
@@ -289,7 +273,7 @@ def _detail_context(request, dispute: Dispute, names: set) -> dict:
     return {
         "dispute": dispute, "parties": list(dispute.parties.all()), "sessions": list(dispute.sessions.all()),
         "co_mediators": list(dispute.co_mediators.all()), "editable": editable,
-        "judicial": selectors.judicial_window(dispute), "documents": _documents(dispute, user),
+        "judicial": selectors.judicial_window(dispute),
         "category_label": c.CATEGORY_LABELS.get(dispute.category, dispute.category),
     }
 

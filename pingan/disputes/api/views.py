@@ -4,6 +4,7 @@ through the dispute services. Errors: 400 {"detail", "errors": {field: [..]}} in
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -80,8 +81,6 @@ class DisputeViewSet(CaseViewSet):
         if not parties:
             parties = flat
         key = data.pop("idempotency_key", "") or request.headers.get("Idempotency-Key") or None
-        from django.utils import timezone
-
         for name in ("occurred_on", "registered_on"):
             if data.get(name) is None:
                 data[name] = timezone.localdate()

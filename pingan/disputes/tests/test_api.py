@@ -89,7 +89,8 @@ def test_bad_input_is_400_in_chinese_and_writes_nothing(world, api):
         response.json()["errors"])
     assert not Dispute.objects.exists() and not DisputeParty.objects.exists()
     # The grid worker of township a cannot register in township b, nor the leader anywhere.
-    assert api(world.users["leader"]).post(reverse("api:dispute-list"), payload(world), format="json").status_code == 403
+    leader = api(world.users["leader"])
+    assert leader.post(reverse("api:dispute-list"), payload(world), format="json").status_code == 403
 
 
 def test_another_townships_dispute_is_404_on_the_sub_routes(world, api):

@@ -143,7 +143,8 @@ def test_a_police_referral_is_read_only_for_the_police_and_reported_back(world, 
     assert dispute.number in client.get(reverse("disputes:list")).content.decode()
     page = client.get(reverse("disputes:detail", args=[dispute.pk])).content.decode()
     assert "河公调字〔2026〕12号" in page and "受理并指派调解" not in page
-    assert client.post(reverse("disputes:act", args=[dispute.pk]), {"action": "transfer", "note": "x"}).status_code == 403
+    response = client.post(reverse("disputes:act", args=[dispute.pk]), {"action": "transfer", "note": "x"})
+    assert response.status_code == 403
 
     client.force_login(officer)
     assert client.post(reverse("disputes:act", args=[dispute.pk]), {

@@ -293,7 +293,8 @@ def test_judicial_confirmation_window_expired(world, client, committee):
     from pingan.cases import engine
 
     today = TODAY()
-    dispute = make_dispute(world, occurred_on=today - dt.timedelta(days=60), registered_on=today - dt.timedelta(days=50))
+    dispute = make_dispute(world, occurred_on=today - dt.timedelta(days=60),
+                           registered_on=today - dt.timedelta(days=50))
     org, mediator = committee
     engine.transition(actor=world.officer("a"), case=dispute, action="accept",
                       data={"mediation_org": org, "mediator": mediator, "assigned_department": None})
