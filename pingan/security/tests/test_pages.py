@@ -154,3 +154,11 @@ def test_a_bad_filter_is_a_400_with_a_chinese_message(world, login):
     response = client.get(reverse("security:sessions_list"), {"year": "二〇一七"})
     assert response.status_code == 400
     assert "年份" in response.content.decode()
+
+
+def test_the_township_home_page_has_the_security_panel_and_the_menu_group(world, login):
+    make_team(world, "a", kind="04")
+    body = login(world.officer("a")).get(reverse("core:home")).content.decode()
+    assert "社会治安" in body and "群防群治队伍" in body and "探头分布图" in body
+    assert "视频监控" in body and "教育培训" in body
+    assert "社会治安" not in login(world.users["grid_a"]).get(reverse("core:home")).content.decode().split("<main")[1]
