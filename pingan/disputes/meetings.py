@@ -4,7 +4,7 @@ The new-meeting page proposes the agenda (`meeting_agenda`): the waiting warning
 user may see (pingan.alerts' `open_alerts`) and the overdue disputes. Saving the meeting
 (`meeting_create`) records the disputes discussed and marks the chosen warnings 已列入研判 through
 pingan.alerts' `alert_handle`, naming the meeting as the agenda item (the warning's page then says which
-meeting took it). Follow-ups (督办事项) carry who, by when and when done; those past their date and not done
+meeting took it), and links them to the meeting (`Meeting.alerts`). Follow-ups (督办事项) carry who, by when and when done; those past their date and not done
 show on the meeting page and in `overdue_follow_ups`.
 """
 from __future__ import annotations
@@ -111,6 +111,8 @@ def meeting_create(*, actor: Any, data: dict[str, Any], disputes: Iterable[Dispu
         meeting = model_create(actor=actor, model=Meeting, action="meeting.create", data={**data, "created_by": actor})
         if disputes:
             meeting.disputes.set(disputes)
+        if alerts:
+            meeting.alerts.set(alerts)
         MeetingFollowUp.objects.bulk_create([MeetingFollowUp(meeting=meeting, **item) for item in items])
         audit.record(actor=actor, action="meeting.agenda", obj=meeting,
                      changes={"disputes": sorted(d.number for d in disputes), "alerts": sorted(a.pk for a in alerts),

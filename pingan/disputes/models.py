@@ -375,6 +375,7 @@ class Meeting(ScopedModel):
     chair = models.CharField("主持人", max_length=50, blank=True)
     attendees = models.TextField("参会人员", max_length=2000)
     disputes = models.ManyToManyField(Dispute, blank=True, related_name="meetings", verbose_name="研判的纠纷")
+    alerts = models.ManyToManyField("alerts.Alert", blank=True, related_name="+", verbose_name="列入研判的预警")
     decisions = models.TextField("议定事项", max_length=4000)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="记录人")

@@ -122,11 +122,7 @@ def meeting_context(request, meeting):
     for item in follow_ups:
         item.overdue = item.done_on is None and item.due_on is not None and item.due_on < today
     disputes = list(meeting.disputes.visible_to(request.user).select_related("jurisdiction").distinct())
-    label = f"{meeting.held_on:%Y-%m-%d}{meeting.get_kind_display()}（{meeting.jurisdiction.name}）"
-    from pingan.alerts.models import Alert
-
-    alerts = list(Alert.objects.visible_to(request.user).filter(module="disputes", agenda_item=label)
-                  .order_by("-raised_at")[:100])
+    alerts = list(meeting.alerts.visible_to(request.user).order_by("-raised_at").distinct()[:100])
     return {"follow_ups": follow_ups, "disputes": disputes, "alerts": alerts,
             "overdue_count": sum(1 for i in follow_ups if i.overdue),
             "can_manage": request.user.can(MANAGE), "done_form": forms.FollowUpDoneForm()}

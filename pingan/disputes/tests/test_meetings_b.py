@@ -44,7 +44,7 @@ def test_saving_a_meeting_puts_its_warnings_on_the_agenda_and_records_follow_ups
                     {"task": "", "responsible": "", "due_on": None}])
     alert.refresh_from_db()
     assert alert.status == Status.AGENDA and alert.agenda_item == "2017-04-08矛盾纠纷排查例会（河底镇）"
-    assert list(meeting.disputes.all()) == [d]
+    assert list(meeting.disputes.all()) == [d] and list(meeting.alerts.all()) == [alert]
     [item] = meeting.follow_ups.all()
     assert (item.task, item.responsible, item.due_on, item.done_on) == ("司法所三日内再次调解", "河底司法所",
                                                                        dt.date(2017, 4, 11), None)
