@@ -223,10 +223,12 @@ def seed_security(ctx: SeedContext) -> None:
     county = Node.objects.filter(code="140311").first()
     if county is None:
         return
+    if ctx.structure_only:
+        return  # structure only: geo's own liaison points stay as they are (real ledgers come next)
     _PATHS.clear()
     with transaction.atomic():
         made = _liaison_points(ctx, county)
-        if ctx.structure_only or Team.objects.filter(jurisdiction__path__startswith=county.path).exists():
+        if Team.objects.filter(jurisdiction__path__startswith=county.path).exists():
             ctx.log(f"  社会治安：补充治安联络点 {made} 个")
             return
         townships = list(Node.objects.townships().filter(path__startswith=county.path).order_by("code"))
