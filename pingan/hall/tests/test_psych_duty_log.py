@@ -226,3 +226,25 @@ def test_overdue_routing_after_one_working_day(world):
     assert Matter.objects.filter(Matter.objects.overdue_q()).count() == 0
     later = matter.route_due_at + dt.timedelta(seconds=1)
     assert Matter.objects.filter(Matter.objects.overdue_q(later)).count() == 1
+
+
+def test_list_pages_keep_their_query_counts_as_rows_grow(world, login, psych, django_assert_max_num_queries):
+    for i in range(6):
+        make_matter(world, "a", phone=f"1360000000{i}", name="王秀英")
+    client = login(world.officer("a"))
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("hall:window"), {"q": "王秀英"}).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("hall:appointments")).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("hall:duty")).status_code == 200
+
+
+def test_a_slot_is_cancelled_and_audited(world, login):
+    unit = services.duty_unit_create(actor=world.officer("a"), hall=world.township("a"),
+                                     data={"name": "区住建局", "kind": "rotating"})
+    slot = services.duty_slot_create(actor=world.officer("a"), unit=unit, date=timezone.localdate())
+    assert login(world.officer("b")).post(reverse("hall:duty_slot_delete", args=[slot.pk])).status_code == 404
+    assert login(world.officer("a")).post(reverse("hall:duty_slot_delete", args=[slot.pk])).status_code == 302
+    assert not DutySlot.objects.exists()
+    assert AuditEntry.objects.filter(action="dutyslot.delete", object_id=str(slot.pk)).count() == 1
