@@ -104,7 +104,7 @@ def test_the_register_creates_and_edits_a_campaign_read_back_from_the_database(w
         "goals": "整治治安乱点", "status": "ended"})
     assert response.status_code == 302, response.content.decode()[:1500]
     campaign.refresh_from_db()
-    assert (campaign.name, str(campaign.end_on), campaign.status) == ("重点区域整治（二期）", "2026-06-30", "ended")
+    assert (campaign.name, str(campaign.end_on), campaign.status) == ("重点区域整治(二期)", "2026-06-30", "ended")  # full-width brackets cleaned
     entry = AuditEntry.objects.get(action="campaign.update", object_id=str(campaign.pk))
     assert entry.changes["status"] == ["ongoing", "ended"] and entry.changes["end_on"] == [None, "2026-06-30"]
     response = client.post(reverse("campaigns:campaign_create"), {
