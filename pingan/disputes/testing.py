@@ -56,9 +56,9 @@ def make_dispute(world, side: str = "a", *, actor=None, parties=True, **override
     }
     data.update(overrides)
     given = [{"side": c.PartySide.APPLICANT, "name": "张三", "id_number": ID_ZHANG, "phone": "13812345678",
-              "category": c.PartyCategory.FARMING, "address": "固庄村1号"},
+              "category": c.PartyCategory.FARMING, "address": f"{world.village(side).short_name}1号"},
              {"side": c.PartySide.RESPONDENT, "name": "李四", "id_number": ID_LI, "phone": "13987654321",
-              "address": "固庄村2号"}] if parties else []
+              "address": f"{world.village(side).short_name}2号"}] if parties else []
     return dispute_register(actor=actor or world.officer(side), data=data, parties=given)
 
 
