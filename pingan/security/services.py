@@ -302,9 +302,9 @@ def patrol_to_event(*, actor: Any, patrol: Patrol, category: Any, jurisdiction: 
     (False) and writes nothing. Returns (event, created)."""
     require(actor)
     _refuse_foreign(actor, patrol)
-    locked = Patrol.objects.select_for_update().select_related("event").get(pk=patrol.pk)
+    locked = Patrol.objects.select_for_update().select_related("jurisdiction").get(pk=patrol.pk)
     if locked.event_id:
-        return locked.event, False
+        return locked.event, False  # the event fetched by itself: FOR UPDATE may not reach an outer join
     if jurisdiction is not None and not jurisdiction.path.startswith(locked.jurisdiction.path) \
             and not locked.jurisdiction.path.startswith(jurisdiction.path):
         raise ValidationError({"jurisdiction": "事件所在地应在巡防队伍的辖区内。"})
