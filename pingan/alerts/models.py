@@ -127,6 +127,8 @@ class AlertRuleSetting(ScopedModel):
     rule = models.CharField("预警规则", max_length=60)
     enabled = models.BooleanField("启用", default=True)
     params = models.JSONField("参数", default=dict, blank=True)
+    note = models.CharField("设置说明", max_length=200, blank=True, default="",
+                            help_text="为什么这样设置，如“国庆期间加密”")
 
     objects = ScopedQuerySet.as_manager()
     scope_data_kind = "reference"

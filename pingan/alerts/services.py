@@ -261,7 +261,8 @@ def clean_params(rule: Rule, raw: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def rule_setting_save(*, actor: Any, node: Any, rule: str, enabled: bool, params: dict[str, Any]) -> AlertRuleSetting:
+def rule_setting_save(*, actor: Any, node: Any, rule: str, enabled: bool, params: dict[str, Any],
+                      note: str = "") -> AlertRuleSetting:
     """Set rule `rule` on or off at a district or township `node` with its parameters (whole numbers
     0–100000, dates 2000–2100). Needs the capability alerts.configure and the node in the actor's scope.
     Audited with before and after; nothing written when nothing changed."""
@@ -282,21 +283,25 @@ def rule_setting_save(*, actor: Any, node: Any, rule: str, enabled: bool, params
     if not isinstance(enabled, bool):
         raise ValidationError({"enabled": ["请选择是否启用。"]})
     clean = clean_params(declared, params)
+    note = " ".join(str(note or "").split())
+    if len(note) > 200:
+        raise ValidationError({"note": ["设置说明最多 200 字。"]})
     stored = {name: (value.isoformat() if isinstance(value, dt.date) else value) for name, value in clean.items()}
     with transaction.atomic():
         setting = AlertRuleSetting.objects.select_for_update().filter(jurisdiction=node, rule=rule).first()
         if setting is None:
-            setting = AlertRuleSetting.objects.create(jurisdiction=node, rule=rule, enabled=enabled, params=stored)
+            setting = AlertRuleSetting.objects.create(jurisdiction=node, rule=rule, enabled=enabled, params=stored,
+                                                      note=note)
             audit.record(actor=actor, action="alert_rule.configure", obj=setting,
-                         changes={"after": {"enabled": enabled, "params": stored}},
+                         changes={"after": {"enabled": enabled, "params": stored, "note": note}},
                          detail=f"设置预警规则：{declared.label}（{node.name}）")
             return setting
-        before = {"enabled": setting.enabled, "params": setting.params}
-        after = {"enabled": enabled, "params": stored}
+        before = {"enabled": setting.enabled, "params": setting.params, "note": setting.note}
+        after = {"enabled": enabled, "params": stored, "note": note}
         if before == after:
             return setting
-        setting.enabled, setting.params = enabled, stored
-        setting.save(update_fields=["enabled", "params", "updated_at"])
+        setting.enabled, setting.params, setting.note = enabled, stored, note
+        setting.save(update_fields=["enabled", "params", "note", "updated_at"])
         audit.record(actor=actor, action="alert_rule.configure", obj=setting, changes=audit.diff(before, after),
                      detail=f"修改预警规则：{declared.label}（{node.name}）")
     return setting

@@ -39,8 +39,11 @@ def _alert(world, side):
 
 @leak_factory(AlertRuleSetting)
 def _setting(world, side):
+    """A township's own setting of the test rule, saved by the centre (its note carries the marker)."""
+    from .services import rule_setting_save
+
     ensure_test_rule()
     marker = new_marker()
-    setting = AlertRuleSetting.objects.create(jurisdiction=world.township(side), rule=TEST_RULE, enabled=True,
-                                              params={"days": 15, "note": marker})
+    setting = rule_setting_save(actor=world.users["center_staff"], node=world.township(side), rule=TEST_RULE,
+                                enabled=True, params={"days": 15}, note=f"汛期加密{marker}")
     return marked(setting, marker)

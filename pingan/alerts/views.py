@@ -123,7 +123,7 @@ def _rule_rows(node) -> list[dict]:
     for rule in rules():
         params = rule_params(rule.key, node)
         rows.append({"rule": rule, "module": module_label(rule.module), "enabled": params.enabled,
-                     "own": rule.key in own, "level": Level(rule.level).label,
+                     "own": rule.key in own, "note": own[rule.key].note if rule.key in own else "", "level": Level(rule.level).label,
                      "params": [{"name": name, "label": label, "value": params[name],
                                  "type": "date" if hasattr(default, "isoformat") else "number"}
                                 for name, (default, label) in rule.params.items()]})
@@ -153,7 +153,8 @@ def rule_settings(request):
             raw = {name: request.POST.get(f"p_{name}", "") for name in rule.params}
             try:
                 services.rule_setting_save(actor=request.user, node=node, rule=rule.key,
-                                           enabled=request.POST.get("enabled") == "on", params=raw)
+                                           enabled=request.POST.get("enabled") == "on", params=raw,
+                                           note=request.POST.get("note", ""))
             except ValidationError as exc:
                 errors.append("；".join(exc.messages))
             else:

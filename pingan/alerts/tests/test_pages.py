@@ -201,3 +201,14 @@ def test_the_home_panel_counts_waiting_alerts_by_level(world, login):
     body = login(world.users["township_a"]).get("/").content.decode()
     assert "预警中心" in body
     assert 'href="/alerts/?active=true&amp;level=orange">2</a>' in body
+
+
+def test_the_rules_page_keeps_the_note_and_the_history_shows_it(world, login):
+    client = login(world.users["district_admin"])
+    client.post("/alerts/rules/", {"node": world.county.code, "rule": TEST_RULE, "enabled": "on", "p_days": "20",
+                                   "note": "国庆期间加密"})
+    setting = AlertRuleSetting.objects.get()
+    assert (setting.params, setting.note) == ({"days": 20}, "国庆期间加密")
+    assert "国庆期间加密" in client.get(f"/alerts/rules/?node={world.county.code}").content.decode()
+    history = client.get(f"/history/alerts.alertrulesetting/{setting.pk}/").content.decode()
+    assert "国庆期间加密" in history

@@ -203,7 +203,7 @@ def test_the_centre_saves_a_townships_setting_and_it_is_audited(world):
     assert rule_params(TEST_RULE, world.village("a")) == {"days": 14}
     rule_setting_save(actor=staff, node=world.township("a"), rule=TEST_RULE, enabled=False, params={"days": 14})
     entries = AuditEntry.objects.filter(action="alert_rule.configure").order_by("id")
-    assert [e.changes for e in entries] == [{"after": {"enabled": True, "params": {"days": 14}}},
+    assert [e.changes for e in entries] == [{"after": {"enabled": True, "params": {"days": 14}, "note": ""}},
                                              {"enabled": [True, False]}]
 
 

@@ -87,7 +87,7 @@ MODEL_KINDS: dict[str, tuple[str, str, str]] = {
     "security.patrol": ("case", "", "no"),
     # Early warnings are seen like cases (a handler: those of its department's sources); rule settings are configuration.
     "alerts.alert": ("case", "", "no"),
-    "alerts.alertrulesetting": ("reference", "config", "yes"),
+    "alerts.alertrulesetting": ("reference", "config", "open"),
     # The one window: matters are cases of the hall's place (no department is assigned one: the case they become
     # is); visitors are person rows; 心理服务 appointments are health rows; counsellors, units on duty and the
     # schedule are the hall's configuration (whether a village sees its township hall's schedule: open).
@@ -108,6 +108,14 @@ MODEL_KINDS: dict[str, tuple[str, str, str]] = {
     "disputes.screeningcampaign": ("case", "", "open"),
     "disputes.mediationorg": ("reference", "config", "open"),
     "disputes.mediator": ("reference", "config", "open"),
+    # Petitions are cases by place (a handler: those assigned to its department); petitioners go with their
+    # petition; the lists assigned from above and the leaders' receptions are records of the place; the topic
+    # list is configuration owned above and seen below.
+    "petitions.petition": ("case", "", "no"),
+    "petitions.petitioner": ("case", "", "no"),
+    "petitions.assignedlist": ("case", "", "no"),
+    "petitions.leaderreception": ("case", "", "no"),
+    "petitions.topic": ("reference", "config", "yes"),
 }
 
 # The personas of the net: township A's people, township B's officer, three handlers (of the department the
@@ -176,6 +184,7 @@ LIST_ROUTES: dict[str, tuple[str, ...]] = {
     "security:sessions_list": ("security.trainingsession",),
     "security:attendances_list": ("security.attendance",),
     "disputes:list": ("disputes.dispute",),
+    "petitions:list": ("petitions.petition",),
 }
 # Query parameters that name another place or record (filters); each is sent alone with a foreign value.
 FOREIGN_FILTERS = ("jurisdiction", "place", "parent", "department", "category", "enrollment", "person", "fund",
@@ -242,6 +251,7 @@ def make_record(obj, variant: str, side: str) -> Record:
         kind = "health"
     department = {"events.event": "assigned_department_id", "hazards.hazard": "responsible_department_id",
                   "disputes.dispute": "assigned_department_id",
+                  "petitions.petition": "assigned_department_id",
                   "alerts.alert": "department_id",
                   "cases.workflowattachment": "department_id"}.get(label)
     return Record(obj=obj, variant=variant, side=side, marker=marker, markers=getattr(obj, "leak_markers", (marker,)),
