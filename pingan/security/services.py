@@ -416,6 +416,9 @@ def _clean_session(actor: Any, data: dict[str, Any], instance: TrainingSession |
     hours = get("hours")
     if hours is not None and not (Decimal("0") < Decimal(hours) <= Decimal("24")):
         raise ValidationError({"hours": "学时应大于 0、不超过 24。"})
+    if data.get("hours") is not None:
+        # As the column stores it (one decimal), so "2" posted over a stored 2.0 is no change.
+        data["hours"] = Decimal(data["hours"]).quantize(Decimal("0.1"))
     return data
 
 
