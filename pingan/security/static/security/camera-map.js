@@ -8,17 +8,24 @@
   var map = L.map(el, {attributionControl: false}).setView([37.87, 113.57], 10);
   if (el.dataset.tiles) { L.tileLayer(el.dataset.tiles, {maxZoom: 19}).addTo(map); }
   else { el.classList.add("blank"); }
+  // Colour by cameras per 100 residents relative to the highest village shown (four steps), so the map reads
+  // the same in a small demo and in the real district.
+  var highest = 0;
   function colour(per100) {
-    if (per100 === null || per100 === undefined) { return "#9ca3af"; }
-    if (per100 >= 4) { return "#7f1d1d"; }
-    if (per100 >= 2) { return "#b91c1c"; }
-    if (per100 >= 1) { return "#ef4444"; }
+    if (per100 === null || per100 === undefined || !highest) { return "#9ca3af"; }
+    var share = per100 / highest;
+    if (share > 0.75) { return "#7f1d1d"; }
+    if (share > 0.5) { return "#b91c1c"; }
+    if (share > 0.25) { return "#ef4444"; }
     return "#fca5a5";
   }
   function text(value) { return value === null || value === undefined ? "—" : String(value); }
   fetch(el.dataset.source, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (data) {
     var bounds = [];
     var total = 0;
+    data.features.forEach(function (f) {
+      if (f.properties.per_100 !== null && f.properties.per_100 > highest) { highest = f.properties.per_100; }
+    });
     data.features.forEach(function (f) {
       var p = f.properties;
       var point = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
