@@ -58,6 +58,11 @@ class RegisterSerializer(serializers.ModelSerializer):
             elif isinstance(fld, (serializers.IntegerField, serializers.DecimalField, serializers.FloatField)):
                 fld.error_messages["invalid"] = f"{label}应为数字。"
                 fld.error_messages["max_string_length"] = f"{label}太长。"
+                fld.error_messages["max_value"] = f"{label}不能大于 {{max_value}}。"
+                fld.error_messages["min_value"] = f"{label}不能小于 {{min_value}}。"
+                fld.error_messages["max_digits"] = f"{label}最多 {{max_digits}} 位数字。"
+                fld.error_messages["max_decimal_places"] = f"{label}最多 {{max_decimal_places}} 位小数。"
+                fld.error_messages["max_whole_digits"] = f"{label}的整数部分太长。"
             if isinstance(fld, serializers.ChoiceField):
                 fld.error_messages["invalid_choice"] = f"{label}“{{input}}”不是可选的值。"
             if isinstance(fld, serializers.BooleanField):
