@@ -237,6 +237,11 @@ class Petitioner(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def jurisdiction(self):
+        """The petition's place (a petitioner is where its petition is: audit scope and the scoping tests read it)."""
+        return self.petition.jurisdiction
+
 
 class LeaderReception(ScopedModel):
     """领导接访/约访/下访 (条例第十八条): the leader, date, place, topic and the petitions received."""

@@ -87,7 +87,7 @@ MODEL_KINDS: dict[str, tuple[str, str, str]] = {
     "security.patrol": ("case", "", "no"),
     # Early warnings are seen like cases (a handler: those of its department's sources); rule settings are configuration.
     "alerts.alert": ("case", "", "no"),
-    "alerts.alertrulesetting": ("reference", "config", "open"),
+    "alerts.alertrulesetting": ("reference", "config", "yes"),
     # The one window: matters are cases of the hall's place (no department is assigned one: the case they become
     # is); visitors are person rows; 心理服务 appointments are health rows; counsellors, units on duty and the
     # schedule are the hall's configuration (whether a village sees its township hall's schedule: open).

@@ -1,13 +1,13 @@
 """Petitions API: the generic case API (pingan/cases/api: list with the FilterSet, retrieve, register, act, log,
 attachments, 督办, 延期) over the petition register, and its petitioners."""
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import status
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from pingan.core import audit
 from pingan.cases.api.views import BAD_INPUT, NOT_FOUND, REFUSED, CaseViewSet, bad_input, case_schema
-from pingan.core.scoping import get_visible_or_404
 
 from .. import services
 from ..filters import PetitionFilter
@@ -72,13 +72,29 @@ class PetitionViewSet(CaseViewSet):
             return bad_input(_errors(exc))
         return Response(PetitionerSerializer(row).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="删除信访人", request=None,
-                   responses={204: None, 400: BAD_INPUT, 403: REFUSED, 404: NOT_FOUND})
-    @action(detail=True, methods=["delete"], url_path=r"petitioners/(?P<petitioner_id>\d+)")
-    def petitioner_delete(self, request, pk=None, petitioner_id=None):
-        self._require_write(request)
-        petition = self.get_object()
-        row = get_visible_or_404(Petitioner.objects.filter(petition=petition), request.user, pk=petitioner_id)
+
+@extend_schema_view(
+    retrieve=extend_schema(summary="信访人（号码遮蔽）"),
+    list=extend_schema(summary="信访人列表（号码遮蔽）"),
+    destroy=extend_schema(summary="删除信访人（至少保留一名）",
+                          responses={204: None, 400: BAD_INPUT, 403: REFUSED, 404: NOT_FOUND}),
+)
+class PetitionerViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, mixins.DestroyModelMixin,
+                        viewsets.GenericViewSet):
+    """Petitioners of the petitions in the caller's scope; removed through the petition services."""
+
+    queryset = Petitioner.objects.select_related("petition").order_by("petition_id", "id")
+    serializer_class = PetitionerSerializer
+    http_method_names = ["get", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    def destroy(self, request, *args, **kwargs):
+        if not request.user.can("data.write"):
+            audit.denied(user=request.user, path=request.path)
+            raise PermissionDenied("您的角色只能查看，不能办理。")
+        row = self.get_object()
         try:
             services.petitioner_remove(actor=request.user, petitioner=row)
         except ValidationError as exc:

@@ -146,3 +146,19 @@ def test_the_api_registers_and_refuses_like_the_page(world, api):
     # The hall finds its visitor's petition by the code.
     listed = client.get(url, {"hall_code": "YAYM-2026-0001"}).json()
     assert [r["id"] for r in (listed["results"] if isinstance(listed, dict) else listed)] == [data["id"]]
+
+
+def test_the_api_removes_a_petitioner_within_scope_only(world, api):
+    petition = make_petition(world, "a", head_count=2, petitioners=[{"name": "甲"}, {"name": "乙"}])
+    first, second = petition.petitioners.order_by("id")
+    outsider = api(world.officer("b"))
+    assert outsider.delete(reverse("api:petitioner-detail", kwargs={"pk": second.pk})).status_code == 404
+    owner = api(world.officer("a"))
+    assert owner.get(reverse("api:petitioner-detail", kwargs={"pk": second.pk})).json()["name"] == "乙"
+    assert owner.delete(reverse("api:petitioner-detail", kwargs={"pk": second.pk})).status_code == 204
+    last = owner.delete(reverse("api:petitioner-detail", kwargs={"pk": first.pk}))
+    assert last.status_code == 400 and "至少要有一名信访人" in last.json()["detail"]
+    assert list(petition.petitioners.values_list("name", flat=True)) == ["甲"]
+    added = owner.post(reverse("api:petition-petitioners", kwargs={"pk": petition.pk}),
+                       {"name": "丙", "id_number": "140311198001010011"}, format="json")
+    assert added.status_code == 400 and "校验码错误" in added.json()["errors"]["id_number"][0]
