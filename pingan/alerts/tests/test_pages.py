@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from pingan.alerts.models import Alert, AlertRuleSetting
+from pingan.alerts.models import AlertRuleSetting
 from pingan.alerts.services import alert_raise
 from pingan.alerts.testing import TEST_RULE, ensure_test_rule, make_alert
 from pingan.core.models import AuditEntry
