@@ -87,7 +87,7 @@ MODEL_KINDS: dict[str, tuple[str, str, str]] = {
     "security.patrol": ("case", "", "no"),
     # Early warnings are seen like cases (a handler: those of its department's sources); rule settings are configuration.
     "alerts.alert": ("case", "", "no"),
-    "alerts.alertrulesetting": ("reference", "config", "yes"),
+    "alerts.alertrulesetting": ("reference", "config", "open"),
     # The one window: matters are cases of the hall's place (no department is assigned one: the case they become
     # is); visitors are person rows; 心理服务 appointments are health rows; counsellors, units on duty and the
     # schedule are the hall's configuration (whether a village sees its township hall's schedule: open).
@@ -108,6 +108,12 @@ MODEL_KINDS: dict[str, tuple[str, str, str]] = {
     "disputes.screeningcampaign": ("case", "", "open"),
     "disputes.mediationorg": ("reference", "config", "open"),
     "disputes.mediator": ("reference", "config", "open"),
+    # Subsidy rates are configuration of the district or a township (whether those below see a township's row:
+    # open; the sheets read the nearest). Sheets, 例会 and their follow-ups are case records of their place.
+    "disputes.subsidyrate": ("reference", "config", "open"),
+    "disputes.subsidysheet": ("case", "", "no"),
+    "disputes.meeting": ("case", "", "no"),
+    "disputes.meetingfollowup": ("case", "", "no"),
     # Petitions are cases by place (a handler: those assigned to its department); petitioners go with their
     # petition; the lists assigned from above and the leaders' receptions are records of the place; the topic
     # list is configuration owned above and seen below.
