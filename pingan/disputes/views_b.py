@@ -102,7 +102,7 @@ def mediator_context(request, mediator):
                     .select_related("jurisdiction").order_by("-registered_on", "-pk").distinct()[:100])
     user = request.user
     own = mediator.user_id is not None and mediator.user_id == user.pk
-    readers = user.can("disputes.prepare_subsidy") or user.can("disputes.approve_subsidy") or user.role == "leader"
+    readers = user.may_see_data_kind("case") and user.role != "dept_handler"
     months = subsidy.mediator_monthly(mediator) if own or readers else []
     return {"disputes": disputes, "months": months, "shows_subsidy": own or readers}
 
@@ -135,9 +135,9 @@ def _deny(request) -> None:
 
 
 def _sheet_reader(request) -> None:
-    if not request.user.may_see_data_kind("case") or not (
-            request.user.can("disputes.prepare_subsidy") or request.user.can("disputes.approve_subsidy")
-            or request.user.role == "leader"):
+    """Sheets are case records of their place: whoever sees case data there reads them (the mediators sign
+    them); a department's handler never (no sheet is assigned to a department)."""
+    if not request.user.may_see_data_kind("case") or request.user.role == "dept_handler":
         _deny(request)
 
 

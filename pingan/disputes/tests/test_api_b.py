@@ -57,7 +57,9 @@ def test_subsidy_sheets_through_the_api(world, api):
     response = officer.post(url, {"node": world.township("a").pk, "month": "2017-03"}, format="json")
     assert response.status_code == 400 and "已审批" in response.json()["detail"]
     assert api(world.officer("b")).get(reverse("api:disputes-subsidy-sheet-detail", args=[sheet.pk])).status_code == 404
-    assert api(world.users["mediator_a"]).get(reverse("api:disputes-subsidy-sheet-list")).status_code == 403
+    assert api(world.users["handler_a"]).get(reverse("api:disputes-subsidy-sheet-list")).status_code == 403
+    assert api(world.users["mediator_a"]).post(url, {"node": world.township("a").pk, "month": "2017-04"},
+                                               format="json").status_code == 403
     assert SubsidySheet.objects.get().total == Decimal("100")
 
 

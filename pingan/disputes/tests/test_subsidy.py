@@ -164,7 +164,10 @@ def test_pages_scope_and_roles(world, cases, client, django_assert_max_num_queri
     client.force_login(world.officer("b"))
     assert client.get(reverse("disputes:subsidy_detail", args=[sheet.pk])).status_code == 404
     assert client.get(reverse("disputes:subsidy_xlsx", args=[sheet.pk])).status_code == 404
-    client.force_login(world.users["mediator_a"])
+    client.force_login(world.users["mediator_a"])  # reads the sheets of the place (signs them), writes nothing
+    assert client.get(reverse("disputes:subsidy_detail", args=[sheet.pk])).status_code == 200
+    assert client.post(reverse("disputes:subsidy_approve", args=[sheet.pk])).status_code == 403
+    client.force_login(world.users["handler_a"])
     assert client.get(reverse("disputes:subsidy_list")).status_code == 403
     client.force_login(world.users["leader"])
     assert client.get(reverse("disputes:subsidy_detail", args=[sheet.pk])).status_code == 200
