@@ -94,9 +94,11 @@ def window(request):
         status = 400
     elif request.GET.get("visitor"):
         try:
-            chosen = HallVisitor.objects.visible_to(request.user).filter(pk=int(request.GET["visitor"])).first()
-        except (TypeError, ValueError, OverflowError):
-            chosen = None
+            wanted = int(request.GET["visitor"][:20])
+        except (TypeError, ValueError):
+            wanted = 0
+        chosen = (HallVisitor.objects.visible_to(request.user).filter(pk=wanted).first()
+                  if 0 < wanted < 2**62 else None)
     today = timezone.localdate()
     return render(request, "hall/window.html", {
         "q": q, "found": found, "form": form, "errors": errors, "chosen": chosen,
