@@ -12,7 +12,7 @@ from typing import Any
 from pingan.ledgers import CellError, Column, IntegerColumn, LedgerSpec, PlaceColumn, parse_date, register
 from pingan.ledgers.columns import pure
 
-from .access import may_enter
+from .access import may_enter, may_read
 from .choices import MAX_COUNT
 from .models import CrimeCategory, CrimeCount
 from .months import parse_month, this_month
@@ -109,6 +109,10 @@ class CrimeLedger(LedgerSpec):
         if ctx.user is not None and not may_enter(ctx.user):
             return [("所属乡镇", "您的角色不能填报刑事案件统计")]
         return []
+
+    def export_queryset(self, user: Any, node: Any):
+        qs = super().export_queryset(user, node)
+        return qs if user is None or may_read(user) else qs.none()
 
     def prepare(self, fields: dict[str, Any], ctx, instance: CrimeCount | None = None) -> dict[str, Any]:
         if instance is None:

@@ -1,8 +1,9 @@
 """Crime statistics (刑事案件统计): monthly counts of criminal cases (立案数) by township and category.
 
-These are aggregate figures, not records of persons: scope data kind "reference" (by place). Who reads them
-beyond the place rule is narrowed in `CrimeCountQuerySet.visible_to` (see access.py): the police's handlers
-(the source of the figures) but no other department's, and no village officer, grid worker or mediator.
+These are aggregate figures, not records of persons: scope data kind "reference" (by place, like every
+reference row). Who may use the pages, the API, the ledger and the indicators is narrowed on top (access.py):
+the police's handlers (the source of the figures) but no other department's, and no village officer, grid
+worker or mediator.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 
 from pingan.core.models import ScopedModel
-from pingan.core.scoping import NOTHING, ScopedQuerySet, scope_q
+from pingan.core.scoping import ScopedQuerySet
 
 from .choices import MAX_COUNT
 
@@ -36,12 +37,7 @@ class CrimeCategory(models.Model):
 
 
 class CrimeCountQuerySet(ScopedQuerySet):
-    def visible_to(self, user):
-        from .access import may_read
-
-        if not may_read(user):
-            return self.filter(NOTHING)
-        return self.filter(scope_q(self.model, user))
+    pass
 
 
 class CrimeCount(ScopedModel):

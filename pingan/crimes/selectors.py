@@ -16,6 +16,10 @@ from .months import add_months, months_between
 
 
 def counts(user: Any):
+    from .access import may_read
+
+    if user is not None and not may_read(user):
+        return CrimeCount.objects.none()
     qs = CrimeCount.objects.visible_to(user) if user is not None else CrimeCount.objects.all()
     return qs.select_related("jurisdiction", "category", "entered_by")
 
