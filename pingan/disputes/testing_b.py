@@ -37,9 +37,10 @@ def _sheet(world, side):
 
     marker = new_marker()
     month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    org = MediationOrg.objects.create(jurisdiction=world.village(side), name=f"{marker}调委会",
+    # The organisation and mediator carry no marker: their own register pages show them to others by design.
+    org = MediationOrg.objects.create(jurisdiction=world.village(side), name=f"补贴测试调委会{random.randrange(10**6)}",
                                       kind=c.OrgKind.VILLAGE)
-    mediator = Mediator.objects.create(jurisdiction=org.jurisdiction, org=org, name=f"调解员{marker[-4:]}")
+    mediator = Mediator.objects.create(jurisdiction=org.jurisdiction, org=org, name="补贴测试调解员")
     dispute = Dispute(jurisdiction=world.village(side), title=f"{marker}纠纷", occurred_on=month,
                       registered_on=month, category="0902", summary="界址争执", state=c.DisputeState.ARCHIVED,
                       closed_on=month + dt.timedelta(days=2), grade=c.Grade.SIMPLE, graded_on=month,
@@ -69,4 +70,5 @@ def _follow_up(world, side):
     meeting = _meeting(world, side, marker)
     item = MeetingFollowUp.objects.create(meeting=meeting, task=f"督办{marker}", responsible="司法所",
                                           due_on=timezone.localdate())
+    item.jurisdiction = meeting.jurisdiction  # the role net reads a record's place from `jurisdiction`
     return marked(item, marker)

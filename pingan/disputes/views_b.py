@@ -26,7 +26,8 @@ from . import forms_b as forms
 from . import meetings as meeting_services
 from . import registers as services
 from . import subsidy
-from .models import Dispute, MediationOrg, Mediator, Meeting, MeetingFollowUp, ScreeningCampaign, SubsidyRate, SubsidySheet
+from .models import (Dispute, MediationOrg, Mediator, Meeting, MeetingFollowUp, ScreeningCampaign, SubsidyRate,
+                     SubsidySheet)
 
 MANAGE = services.MANAGE
 
@@ -328,6 +329,7 @@ def subsidy_delete(request, pk: int):
 
 @scoped(SubsidySheet, pk="pk")
 @login_required
+@require_http_methods(["GET", "HEAD"])
 def subsidy_xlsx(request, pk: int):
     """The sheet as .xlsx, written in the request (a month's sheet is small: see subsidy.py)."""
     _sheet_reader(request)

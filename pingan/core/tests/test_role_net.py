@@ -141,6 +141,7 @@ SILENT_ROUTES = {
     "jobs:status": "任务进度：只有数字",
     "jobs:download": "任务结果文件：内容是台账，不是任务名",
     "campaigns:report_download": "专项行动进展情况 .xlsx：压缩的表格文件，看不到名称",
+    "disputes:subsidy_download": "误工补贴发放表 .xlsx：压缩的表格文件，看不到名称",
 }
 # Write routes whose positive control needs a state the leak records cannot be in: route name -> why (none
 # today; a route added here must say why, and its module's own tests must cover the allowed use).

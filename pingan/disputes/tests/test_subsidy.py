@@ -145,7 +145,7 @@ def test_roles_and_bad_input(world, cases):
 def test_the_xlsx_has_chinese_headers_a_total_row_and_a_signature_column(world, cases, client):
     sheet = subsidy.sheet_build(actor=world.officer("a"), node=world.township("a"), month=MARCH)
     client.force_login(world.officer("a"))
-    response = client.get(reverse("disputes:subsidy_xlsx", args=[sheet.pk]))
+    response = client.get(reverse("disputes:subsidy_download", args=[sheet.pk]))
     assert response.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     summary = [list(r) for r in wb["汇总"].iter_rows(values_only=True)]
@@ -163,7 +163,7 @@ def test_pages_scope_and_roles(world, cases, client, django_assert_max_num_queri
     sheet = subsidy.sheet_build(actor=world.officer("a"), node=world.township("a"), month=MARCH)
     client.force_login(world.officer("b"))
     assert client.get(reverse("disputes:subsidy_detail", args=[sheet.pk])).status_code == 404
-    assert client.get(reverse("disputes:subsidy_xlsx", args=[sheet.pk])).status_code == 404
+    assert client.get(reverse("disputes:subsidy_download", args=[sheet.pk])).status_code == 404
     client.force_login(world.users["mediator_a"])  # reads the sheets of the place (signs them), writes nothing
     assert client.get(reverse("disputes:subsidy_detail", args=[sheet.pk])).status_code == 200
     assert client.post(reverse("disputes:subsidy_approve", args=[sheet.pk])).status_code == 403
