@@ -4,8 +4,8 @@ The new-meeting page proposes the agenda (`meeting_agenda`): the waiting warning
 user may see (pingan.alerts' `open_alerts`) and the overdue disputes. Saving the meeting
 (`meeting_create`) records the disputes discussed and marks the chosen warnings 已列入研判 through
 pingan.alerts' `alert_handle`, naming the meeting as the agenda item (the warning's page then says which
-meeting took it), and links them to the meeting (`Meeting.alerts`). Follow-ups (督办事项) carry who, by when and when done; those past their date and not done
-show on the meeting page and in `overdue_follow_ups`.
+meeting took it), and links them to the meeting (`Meeting.alerts`). Follow-ups (督办事项) carry who, by when
+and when done; those past their date and not done show on the meeting page and in `overdue_follow_ups`.
 """
 from __future__ import annotations
 
