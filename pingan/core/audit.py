@@ -37,8 +37,21 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
     for field in instance._meta.concrete_fields:
         if fields is not None and field.name not in fields and field.attname not in fields:
             continue
-        result[field.name] = jsonable(getattr(instance, field.attname))
+        result[field.name] = jsonable(_column_value(field, getattr(instance, field.attname)))
     return result
+
+
+def _column_value(field: models.Field, value: Any) -> Any:
+    """The value as its column will hold it: a decimal at the column's places ("2" posted over a stored 2.0
+    is no change, and the trail records 2.0 both times)."""
+    if isinstance(field, models.DecimalField) and field.decimal_places is not None:
+        try:
+            value = decimal.Decimal(str(value)) if value is not None and not isinstance(value, decimal.Decimal) else value
+            if value is not None and value.is_finite():
+                return value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+        except (decimal.InvalidOperation, ValueError, TypeError):
+            return value
+    return value
 
 
 def redacted_snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:

@@ -119,3 +119,25 @@ def test_permission_denials_are_audited(world, login):
     login(world.officer("a")).get(reverse("core:audit_log"))
     entry = AuditEntry.objects.get(action="permission_denied")
     assert entry.outcome == "failure" and entry.actor == world.officer("a")
+
+
+def test_a_decimal_posted_without_its_places_is_no_change_and_is_recorded_at_the_columns_places(world):
+    """A form posts "37.9" over a stored 37.900000 (DecimalField, 6 places): nothing is written or audited;
+    a real change is recorded at the column's places on both sides."""
+    from decimal import Decimal
+
+    from pingan.core.services import model_update
+    from pingan.hazards.models import Hazard
+    from pingan.hazards.testing import make_hazard  # a model with DecimalFields (纬度, 6 places)
+
+    hazard = make_hazard(world)
+    Hazard.objects.filter(pk=hazard.pk).update(latitude=Decimal("37.9"))
+    hazard.refresh_from_db()
+    before = AuditEntry.objects.count()
+    _obj, changes = model_update(actor=world.officer("a"), instance=hazard, data={"latitude": Decimal("37.9")},
+                                 action="hazard.update")
+    assert changes == {}
+    assert AuditEntry.objects.count() == before
+    _obj, changes = model_update(actor=world.officer("a"), instance=hazard, data={"latitude": "37.95"},
+                                 action="hazard.update")
+    assert changes == {"latitude": ["37.900000", "37.950000"]}
