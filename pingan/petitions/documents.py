@@ -100,7 +100,8 @@ register_document(DocumentType(
         Para("{{ rejected_on }}", align="right", indent=False),
     ),
     context=_reject_context,
-    available=lambda p: p.state == c.PetitionState.REJECTED,
+    # Drafted while the petition is open (the decision is taken on it) and kept once rejected.
+    available=lambda p: p.state in (c.PetitionState.REGISTERED, c.PetitionState.HANDLING, c.PetitionState.REJECTED),
     filename=lambda p: f"不予受理告知书-{p.number}.docx",
     variables={"number": "信访事项编号", "petitioner": "信访人", "registered_on": "登记日期", "form": "信访形式",
                "content": "诉求内容", "reason": "不予受理理由", "basis": "法律依据（条例条款）",
@@ -212,7 +213,8 @@ register_document(DocumentType(
         Para("{{ reply_on }}", align="right", indent=False),
     ),
     context=_opinion_context,
-    available=lambda p: bool(p.opinion),
+    # Drafted during handling, issued at 办结 (not for a petition never accepted).
+    available=lambda p: bool(p.opinion) or p.state == c.PetitionState.HANDLING,
     filename=lambda p: f"信访处理意见书-{p.number}.docx",
     variables={"number": "信访事项编号", "petitioner": "信访人", "registered_on": "登记日期", "content": "诉求内容",
                "investigation": "调查核实情况", "opinion": "处理意见（支持/解释说明/不予支持）",
@@ -222,8 +224,10 @@ register_document(DocumentType(
 
 
 def _approved_extension(petition):
-    return (Extension.objects.for_case(petition).filter(status=Extension.Status.APPROVED)
-            .order_by("-decided_at", "-id").first())
+    """The approved extension; before approval the pending request (the notice drafted for the approver)."""
+    rows = Extension.objects.for_case(petition)
+    return (rows.filter(status=Extension.Status.APPROVED).order_by("-decided_at", "-id").first()
+            or rows.filter(status=Extension.Status.PENDING).order_by("-id").first())
 
 
 def _extension_context(petition, user, full):

@@ -50,17 +50,10 @@ class PetitionViewSet(CaseViewSet):
         except ValidationError as exc:
             return bad_input(_errors(exc))
 
-    @extend_schema(summary="信访人列表", responses={200: PetitionerSerializer(many=True), 404: NOT_FOUND})
-    @action(detail=True, methods=["get"], url_path="petitioners")
-    def petitioners(self, request, pk=None):
-        petition = self.get_object()
-        rows = Petitioner.objects.visible_to(request.user).filter(petition=petition)
-        return Response(PetitionerSerializer(rows, many=True).data)
-
     @extend_schema(summary="添加信访人（集体访代表不超过 5 人）", request=PetitionerInputSerializer,
                    responses={201: PetitionerSerializer, 400: BAD_INPUT, 403: REFUSED, 404: NOT_FOUND})
-    @petitioners.mapping.post
-    def petitioner_create(self, request, pk=None):
+    @action(detail=True, methods=["post"], url_path="petitioners")
+    def petitioners(self, request, pk=None):
         self._require_write(request)
         petition = self.get_object()
         serializer = PetitionerInputSerializer(data=request.data)
@@ -75,7 +68,7 @@ class PetitionViewSet(CaseViewSet):
 
 @extend_schema_view(
     retrieve=extend_schema(summary="信访人（号码遮蔽）"),
-    list=extend_schema(summary="信访人列表（号码遮蔽）"),
+    list=extend_schema(summary="信访人列表（号码遮蔽；?petition=<信访事项编号> 只列该件的）"),
     destroy=extend_schema(summary="删除信访人（至少保留一名）",
                           responses={204: None, 400: BAD_INPUT, 403: REFUSED, 404: NOT_FOUND}),
 )
@@ -88,7 +81,11 @@ class PetitionerViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, mixins
     http_method_names = ["get", "delete", "head", "options"]
 
     def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user)
+        qs = super().get_queryset().visible_to(self.request.user)
+        petition = self.request.query_params.get("petition", "")
+        if petition:
+            qs = qs.filter(petition_id=int(petition)) if petition.isdigit() and len(petition) < 12 else qs.none()
+        return qs
 
     def destroy(self, request, *args, **kwargs):
         if not request.user.can("data.write"):
