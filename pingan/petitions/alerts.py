@@ -80,7 +80,7 @@ def scan_heading_up(params: dict, now: dt.datetime) -> Iterable[AlertSpec]:
         note = (p.heading_up_note or "").strip()
         yield AlertSpec(rule=HEADING_UP, jurisdiction=p.jurisdiction, source=p, key=f"{HEADING_UP}:{p.pk}",
                         title=f"赴省进京倾向：{p.number}",
-                        reason=f"信访事项 {p.number} 经办人标记信访人有赴省进京倾向" + (f"：{note[:100]}" if note else "")
+                        reason=f"信访事项 {p.number} 经办人标记信访人有赴省进京倾向" + (f"：{note[:100].rstrip('。')}" if note else "")
                                + f"；尚{p.get_state_display()}。")
 
 
