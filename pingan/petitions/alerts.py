@@ -89,7 +89,7 @@ def scan_repeat_visits(params: dict, now: dt.datetime) -> Iterable[AlertSpec]:
     if n < 2:
         n = 2
     since = _day(now) - dt.timedelta(days=days)
-    rows = (Petitioner.objects.filter(petition__registered_on__gt=since, petition__registered_on__lte=_day(now))
+    rows = (Petitioner.objects.filter(petition__registered_on__gte=since, petition__registered_on__lte=_day(now))
             .filter(~Q(id_hash="") | ~Q(phone_hash=""))
             .values_list("id_hash", "phone_hash", "petition_id", "name"))
     groups: dict[str, set[int]] = defaultdict(set)
