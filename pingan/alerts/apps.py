@@ -21,7 +21,7 @@ class AlertsConfig(AppConfig):
         register_capability("alerts.handle", {Role.DISTRICT_ADMIN, Role.CENTER_STAFF, Role.TOWNSHIP_OFFICER})
         # Who switches rules on and off and sets their numbers, per district or township.
         register_capability("alerts.configure", {Role.DISTRICT_ADMIN, Role.CENTER_STAFF})
-        registry.nav("alerts", "预警中心", "alerts:list", order=42, data_kind="case")
+        registry.nav("alerts", "预警中心", "alerts:list", order=71, data_kind="case")
         registry.action_label("alert.raise", "发出预警")
         registry.action_label("alert.handle", "处置预警")
         registry.action_label("alert.resolve", "预警自动关闭")

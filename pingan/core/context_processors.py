@@ -3,8 +3,8 @@ from django.urls import NoReverseMatch, reverse
 from . import registry
 
 # Navigation groups by order band (registry.nav(order=...)): modules place themselves by their order.
-GROUPS = {1: "辖区", 2: "网格事件", 3: "人口", 4: "风险隐患", 5: "矛盾纠纷", 6: "信访", 7: "统计分析", 8: "台账与配置",
-          9: "系统管理", 10: "社会治安"}
+GROUPS = {1: "辖区", 2: "网格事件", 3: "人口", 4: "风险隐患", 5: "矛盾纠纷", 6: "受理与信访", 7: "统计研判",
+          8: "台账与配置", 9: "系统管理", 10: "社会治安"}
 
 
 def navigation(request):

@@ -20,5 +20,5 @@ class CrimesConfig(AppConfig):
                                              Role.DEPT_HANDLER})
         # Which categories count as 八类 is the district's configuration.
         register_capability("crimes.configure", {Role.DISTRICT_ADMIN, Role.CENTER_STAFF})
-        registry.nav("crimes", "刑事案件统计", "crimes:summary", order=70, data_kind="reference",
+        registry.nav("crimes", "刑事案件统计", "crimes:summary", order=103, data_kind="reference",
                      capability="crimes.read")

@@ -5,11 +5,17 @@ from __future__ import annotations
 from pingan.accounts.choices import Role
 from pingan.core import registry
 
-registry.nav("disputes", "矛盾纠纷", "disputes:list", order=45, data_kind="case")
-registry.nav("disputes_queue", "我的待办纠纷", "disputes:queue", order=46, data_kind="case",
+registry.nav("disputes", "矛盾纠纷", "disputes:list", order=50, data_kind="case")
+registry.nav("disputes_queue", "我的待办纠纷", "disputes:queue", order=51, data_kind="case",
              roles={Role.CENTER_STAFF, Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER, Role.VILLAGE_OFFICER,
                     Role.DEPT_HANDLER, Role.MEDIATOR, Role.LEADER})
-registry.nav("disputes_phone", "登记纠纷", "disputes:phone", order=47, data_kind="case", roles={Role.GRID_WORKER})
+registry.nav("disputes_orgs", "调解组织", "disputes:orgs_list", order=53, data_kind="reference")
+registry.nav("disputes_mediators", "人民调解员", "disputes:mediators_list", order=54, data_kind="reference")
+registry.nav("disputes_meetings", "研判例会", "disputes:meetings_list", order=55, data_kind="case",
+             roles={Role.CENTER_STAFF, Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER, Role.LEADER})
+registry.nav("disputes_subsidy", "误工补贴", "disputes:subsidy_list", order=56, data_kind="case",
+             roles={Role.CENTER_STAFF, Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER, Role.MEDIATOR, Role.LEADER})
+registry.nav("disputes_phone", "登记纠纷", "disputes:phone", order=52, data_kind="case", roles={Role.GRID_WORKER})
 
 
 @registry.home_panel(order=45)

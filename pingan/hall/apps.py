@@ -18,8 +18,8 @@ class HallConfig(AppConfig):
         register_capability("hall.route", {Role.CENTER_STAFF, Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER})
         # The duty schedule and the counsellor register: the centre's administrator and staff.
         register_capability("hall.manage_duty", {Role.CENTER_STAFF, Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER})
-        registry.nav("hall", "一窗受理", "hall:window", order=15, data_kind="case", capability="hall.register")
-        registry.nav("hall_log", "受理台账", "hall:log", order=16, data_kind="case",
+        registry.nav("hall", "一窗受理", "hall:window", order=60, data_kind="case", capability="hall.register")
+        registry.nav("hall_log", "受理台账", "hall:log", order=61, data_kind="case",
                      roles={Role.CENTER_STAFF, Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER, Role.LEADER})
         registry.action_label("matter.create", "窗口登记事项")
         registry.action_label("matter.route", "事项分流")

@@ -29,7 +29,7 @@ class PetitionsConfig(AppConfig):
         register_capability("petitions.approve_extension", centre | {Role.TOWNSHIP_OFFICER})
         # The topic list (问题类别).
         register_capability("petitions.configure", centre)
-        registry.nav("petitions", "信访", "petitions:list", order=45, data_kind="case")
-        registry.nav("petitions_queue", "我的待办信访", "petitions:queue", order=46, data_kind="case",
+        registry.nav("petitions", "信访", "petitions:list", order=62, data_kind="case")
+        registry.nav("petitions_queue", "我的待办信访", "petitions:queue", order=63, data_kind="case",
                      roles={Role.CENTER_STAFF, Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER, Role.DEPT_HANDLER,
                             Role.LEADER})
