@@ -221,7 +221,6 @@ register_document(DocumentType(
         Para("{{ reported_on }}", align="right", indent=False),
     ),
     context=_report_context,
-    capability="petitions.decide",
     filename=lambda a: f"交办事项办理情况报告-{a.pk}.docx",
     variables={"title": "清单名称", "assigning_body": "交办单位", "level": "交办层级", "received_on": "接收日期",
                "deadline": "办理期限", "total": "事项数", "finished": "已办结数", "percent": "办结率",

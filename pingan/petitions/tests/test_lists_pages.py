@@ -74,3 +74,4 @@ def test_backlog_receptions_and_repeat_pages(world, login, clock, django_assert_
     bad = client.post(reverse("petitions:repeats", args=[second.pk]), {"original": "XF000"})
     assert bad.status_code == 400
     assert login(world.officer("b")).get(reverse("petitions:repeats", args=[second.pk])).status_code == 404
+    assert login(world.users["leader"]).get(reverse("petitions:repeats", args=[second.pk])).status_code == 403
