@@ -30,6 +30,12 @@ class PetitionsConfig(AppConfig):
         # The topic list (问题类别).
         register_capability("petitions.configure", centre)
         registry.nav("petitions", "信访", "petitions:list", order=62, data_kind="case")
+        registry.nav("petitions_lists", "交办清单", "petitions:lists", order=64, data_kind="case",
+                     roles={Role.CENTER_STAFF, Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER, Role.LEADER})
+        registry.nav("petitions_backlog", "积案化解", "petitions:backlog", order=65, data_kind="case",
+                     roles={Role.CENTER_STAFF, Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER, Role.LEADER})
+        registry.nav("petitions_receptions", "领导接访", "petitions:receptions", order=66, data_kind="case",
+                     roles={Role.CENTER_STAFF, Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER, Role.LEADER})
         registry.nav("petitions_queue", "我的待办信访", "petitions:queue", order=63, data_kind="case",
                      roles={Role.CENTER_STAFF, Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER, Role.DEPT_HANDLER,
                             Role.LEADER})

@@ -24,7 +24,8 @@ def _counts(q: Query) -> dict[str, int]:
     key = "_petitions.counts"
     if key not in q._values:
         q._values[key] = q.cases(Petition, "registered_on").aggregate(
-            received=Count("pk"),
+            # A repeat petition (linked to the earlier matter it repeats) is not counted twice.
+            received=Count("pk", filter=Q(repeat_of__isnull=True)),
             assigned=Count("pk", filter=ASSIGNED),
             assigned_resolved=Count("pk", filter=ASSIGNED & Q(state__in=c.FINISHED_STATES)),
             backlog=Count("pk", filter=Q(is_backlog=True)),
@@ -36,7 +37,7 @@ def _counts(q: Query) -> dict[str, int]:
 
 @indicator("petitions.received", "受理数", order=1)
 def received(q: Query) -> int:
-    """登记日期在统计期内的信访事项数。"""
+    """登记日期在统计期内的信访事项数（经核定为重复信访、已关联原件的不重复计数）。"""
     return _counts(q)["received"]
 
 

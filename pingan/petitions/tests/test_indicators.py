@@ -52,3 +52,17 @@ def test_indicators_count_by_the_definitions(world, clock):
     assert values(D(2026, 5, 3))["received"] == 6
     # Township a only: p5 (township b) is not counted.
     assert values(D(2026, 3, 31), world.township("a"))["backlog"] == 2
+
+
+def test_a_repeat_is_not_counted_twice(world, clock):
+    """Three petitions in March; the officer links the third as a repeat of the first: 受理数 2, not 3."""
+    from pingan.petitions.repeats import repeat_mark
+
+    clock(D(2026, 3, 2))
+    first = make_petition(world, "a")
+    make_petition(world, "a")
+    third = make_petition(world, "a")
+    q = Query(D(2026, 3, 1), D(2026, 3, 31), world.county)
+    assert q["petitions.received"] == 3
+    repeat_mark(actor=world.officer("a"), petition=third, original=first)
+    assert Query(D(2026, 3, 1), D(2026, 3, 31), world.county)["petitions.received"] == 2
