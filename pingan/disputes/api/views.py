@@ -8,11 +8,12 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from pingan.cases.api.views import BAD_INPUT, NOT_FOUND, REFUSED, CaseViewSet, bad_input, case_schema
 from pingan.core import audit
+from pingan.core.parsers import JSONParser  # the project's own: nesting and size limits, Chinese errors (not DRF's)
 
 from .. import services
 from ..filters import DisputeFilter
