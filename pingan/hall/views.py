@@ -115,7 +115,8 @@ def _route_context(request, matter: Matter) -> dict:
               .order_by("path")[:500])
     return {
         "routes": c.Route.choices, "places": places,
-        "event_categories": EventCategory.objects.filter(parent__isnull=False, is_active=True).order_by("code")[:200],
+        "event_categories": EventCategory.objects.visible_to(request.user).filter(parent__isnull=False, is_active=True)
+                                                 .order_by("code")[:200],
         "counsellors": selectors.counsellors(request.user),
         "can_route": request.user.can("hall.route"),
     }
@@ -147,7 +148,7 @@ def matter_route(request, pk: int):
     if data.get("event_category"):
         from pingan.events.models import Category as EventCategory
 
-        data["event_category"] = EventCategory.objects.filter(pk=data["event_category"]).first()
+        data["event_category"] = EventCategory.objects.visible_to(request.user).filter(pk=data["event_category"]).first()
     if data.get("counsellor"):
         data["counsellor"] = Counsellor.objects.visible_to(request.user).filter(pk=data["counsellor"]).first()
     if data.get("starts_at"):
