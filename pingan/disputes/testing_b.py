@@ -41,7 +41,9 @@ def _sheet(world, side):
     org = MediationOrg.objects.create(jurisdiction=world.village(side), name=f"补贴测试调委会{random.randrange(10**6)}",
                                       kind=c.OrgKind.VILLAGE)
     mediator = Mediator.objects.create(jurisdiction=org.jurisdiction, org=org, name="补贴测试调解员")
-    dispute = Dispute(jurisdiction=world.village(side), title=f"{marker}纠纷", occurred_on=month,
+    # The case sits at the township (as the sheet does): a village persona, who may not see the township's sheet,
+    # must not meet the sheet's marker on its own disputes list either.
+    dispute = Dispute(jurisdiction=world.township(side), title=f"{marker}纠纷", occurred_on=month,
                       registered_on=month, category="0902", summary="界址争执", state=c.DisputeState.ARCHIVED,
                       closed_on=month + dt.timedelta(days=2), grade=c.Grade.SIMPLE, graded_on=month,
                       mediator=mediator, mediation_org=org)

@@ -90,12 +90,17 @@ class SheetSerializer(serializers.ModelSerializer):
     place = serializers.CharField(source="jurisdiction.code", read_only=True)
     place_name = serializers.CharField(source="jurisdiction.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    case_numbers = serializers.SerializerMethodField(help_text="发放表上各案件的编号")
 
     class Meta:
         model = SubsidySheet
         fields = ["id", "month", "jurisdiction", "place", "place_name", "status", "status_display", "total",
-                  "created_by", "approved_by", "approved_at"]
+                  "case_numbers", "created_by", "approved_by", "approved_at"]
         read_only_fields = fields
+
+
+    def get_case_numbers(self, sheet) -> list[str]:
+        return [line.dispute.number for line in sheet.lines.all()]
 
 
 class SheetDetailSerializer(SheetSerializer):

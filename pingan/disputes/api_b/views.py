@@ -107,7 +107,8 @@ class SheetViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = SheetFilter
 
     def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user).order_by("-month", "jurisdiction__path")
+        return (super().get_queryset().visible_to(self.request.user).prefetch_related("lines__dispute")
+                .order_by("-month", "jurisdiction__path"))
 
     def get_serializer_class(self):
         if self.action == "retrieve":
