@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from pingan.cases import engine
-from pingan.core.testing import leak_factory, marked, new_marker
+from pingan.core.testing import audited, leak_factory, marked, new_marker
 
 from . import choices as c
 from .models import Dispute, MediationOrg, Mediator, Meeting, MeetingFollowUp, SubsidyRate, SubsidySheet
@@ -27,7 +27,7 @@ def _rate(world, side):
     else:
         SubsidyRate.objects.filter(pk=rate.pk).update(amount=amount)
         rate.amount = amount
-    return marked(rate, str(amount))
+    return marked(audited(rate), str(amount))
 
 
 @leak_factory(SubsidySheet)
@@ -52,7 +52,7 @@ def _sheet(world, side):
     if existing is not None and existing.status == c.SheetStatus.APPROVED:
         month = month.replace(year=month.year - 1)
     sheet = sheet_build(actor=world.officer(side), node=world.township(side), month=month)
-    return marked(sheet, marker, dispute.number)
+    return marked(audited(sheet, detail=f"{dispute.number} {marker}"), marker, dispute.number)
 
 
 def _meeting(world, side, marker):
@@ -63,7 +63,7 @@ def _meeting(world, side, marker):
 @leak_factory(Meeting)
 def _meeting_factory(world, side):
     marker = new_marker()
-    return marked(_meeting(world, side, marker), marker)
+    return marked(audited(_meeting(world, side, marker)), marker)
 
 
 @leak_factory(MeetingFollowUp)
@@ -73,4 +73,4 @@ def _follow_up(world, side):
     item = MeetingFollowUp.objects.create(meeting=meeting, task=f"督办{marker}", responsible="司法所",
                                           due_on=timezone.localdate())
     item.jurisdiction = meeting.jurisdiction  # the role net reads a record's place from `jurisdiction`
-    return marked(item, marker)
+    return marked(audited(item), marker)

@@ -17,10 +17,18 @@ from django.db import models
 from pingan.cases.models import WorkflowCase, WorkflowQuerySet
 from pingan.core.models import ScopedModel
 from pingan.core.personal import CipherTextField, LookupHashField
-from pingan.core.scoping import ScopedQuerySet
+from pingan.core.scoping import ScopedQuerySet, place_q
 
 from . import choices as c
 from .workflow import PETITION_KIND  # noqa: F401  (registers the case kind with the engine)
+
+
+class TopicQuerySet(ScopedQuerySet):
+    """Configuration owned by a node: seen in its subtree and by the nodes beneath it (a village officer reads
+    the district's and its township's topics), never a sibling township's — like events' categories."""
+
+    def visible_to(self, user):
+        return self.filter(place_q(self.model, user))
 
 
 class Topic(ScopedModel):
@@ -32,6 +40,7 @@ class Topic(ScopedModel):
     order = models.PositiveSmallIntegerField("排序", default=0)
     active = models.BooleanField("在用", default=True)
 
+    objects = TopicQuerySet.as_manager()
     scope_data_kind = "reference"
 
     class Meta:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from pingan.cases import engine
 from pingan.cases.testing import case_factory
-from pingan.core.testing import leak_factory, marked, new_marker
+from pingan.core.testing import audited, leak_factory, marked, new_marker
 
 from . import choices as c
 from .models import AssignedList, LeaderReception, Petition, Petitioner, Topic
@@ -48,13 +48,13 @@ def _petition(world, side):
 def _petitioner(world, side):
     marker = new_marker()
     petition = make_petition(world, side, petitioners=[{"name": f"甲{marker[-6:]}", "address": f"{marker}号"}])
-    return marked(petition.petitioners.get(), marker, petition.number)
+    return marked(audited(petition.petitioners.get()), marker, petition.number)
 
 
 @leak_factory(Topic)
 def _topic(world, side):
     marker = new_marker()
-    return marked(Topic.objects.create(jurisdiction=world.township(side), name=f"{marker}类"), marker)
+    return marked(audited(Topic.objects.create(jurisdiction=world.township(side), name=f"{marker}类")), marker)
 
 
 @leak_factory(AssignedList)
@@ -68,9 +68,9 @@ def _list(world, side):
 @leak_factory(LeaderReception)
 def _reception(world, side):
     marker = new_marker()
-    return marked(LeaderReception.objects.create(
+    return marked(audited(LeaderReception.objects.create(
         jurisdiction=world.township(side), leader_name="王镇长", held_on=timezone.localdate(),
-        place=f"{marker}接待室", topic=f"{marker}接访"), marker)
+        place=f"{marker}接待室", topic=f"{marker}接访")), marker)
 
 
 # --- the case layer's contract test (pingan/cases/tests/test_contract.py) ----------------------------------

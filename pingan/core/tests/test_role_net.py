@@ -135,13 +135,15 @@ REFUSED = (403, 404, 405)
 FALLBACK_PERSONAS = {"district_admin", "center_staff"}
 # The audit log is the auditor's duty (it reads the records' names there); everyone else is refused.
 AUDIT_ROUTES = {"core:audit_log"}
-READ_ROUTE = re.compile(r"(detail|node|log|history|attachment|photo|status|download)$")
+READ_ROUTE = re.compile(r"(detail|node|log|history|attachment|photo|status|download|parties|sessions)$")
 # Read routes whose answer is about the record without repeating its own fields: 200 is their positive control.
 SILENT_ROUTES = {
     "jobs:status": "任务进度：只有数字",
     "jobs:download": "任务结果文件：内容是台账，不是任务名",
     "campaigns:report_download": "专项行动进展情况 .xlsx：压缩的表格文件，看不到名称",
     "disputes:subsidy_download": "误工补贴发放表 .xlsx：压缩的表格文件，看不到名称",
+    "api:dispute-parties": "纠纷的当事人列表（GET 读、POST 添加）：列出当事人，不重复纠纷本身的名称",
+    "api:dispute-sessions": "纠纷的调解记录列表（GET 读、POST 添加）：列出调解记录，不重复纠纷本身的名称",
 }
 # Write routes whose positive control needs a state the leak records cannot be in: route name -> why (none
 # today; a route added here must say why, and its module's own tests must cover the allowed use).
@@ -627,6 +629,17 @@ def build_net(world) -> Net:
     return Net(world=world, records=records)
 
 
+def _document_of(name: str):
+    """The document type a documents route serves ("documents:<key>.download", "api:document-<key>-download")."""
+    from pingan.documents.registry import document_type
+
+    if name.startswith("documents:"):
+        return document_type(name.split(":", 1)[1].rsplit(".", 1)[0])
+    if name.startswith("api:document-") and name.count("-") >= 2:
+        return document_type(name[len("api:document-"):].rsplit("-", 1)[0])
+    return None
+
+
 def object_routes(net: Net):
     """(name, url, record, read?, api?) for every keyword route and every record of its model; problems for
     routes that cannot be checked."""
@@ -647,7 +660,12 @@ def object_routes(net: Net):
         if not recs:
             net.fail("模型没有 leak_factory", name or route, "—", f"查询 {model._meta.label}")
             continue
+        doc = _document_of(name)
         for rec in recs:
+            if doc is not None and not doc.is_available(rec.obj):
+                # A document that does not apply to this record (an agreement of a dispute not settled) is a
+                # 404 by design; the module's own tests open it on a record in the right state.
+                continue
             try:
                 url = reverse(name, kwargs={k: getattr(rec.obj, kwarg_attrs.get(k, k)) for k in kwargs})
             except Exception as exc:
@@ -833,6 +851,8 @@ def _api_create_payloads(world, side, records) -> dict[str, tuple[str, dict]]:
                                              "summary": f"{TEXT_FILL}：有人强揽工程"}),
         "api:visit-list": ("people.visit", {"enrollment": rec("people.specialenrollment").obj.pk, "visited_on": today,
                                             "form": "home", "findings": f"{TEXT_FILL}：情况稳定"}),
+        "api:security-team-list": ("security.team", {"name": f"{TEXT_FILL}义务巡防队", "kind": "02",
+                                                     "jurisdiction": world.village(side).pk}),
     }
 
 
