@@ -72,6 +72,15 @@ def model_update(
     return instance, changes
 
 
+def form_error_lines(form) -> list[str]:
+    """A bound form's errors as lines of Chinese, each led by its field's label (for a page's error box)."""
+    out = []
+    for name, errs in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        out += [f"{label}：{e}" if label else str(e) for e in errs]
+    return out
+
+
 def validation_message(exc: ValidationError) -> str:
     """A ValidationError as one line of Chinese for a message or a CLI error."""
     if hasattr(exc, "message_dict"):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pingan.cases.views import Surface, register_surface
+from pingan.core.services import form_error_lines
 from pingan.core.scoping import get_visible_or_404, scoped
 from pingan.core.views import paginate, require_capability
 from pingan.people.models import Person
@@ -48,12 +49,7 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errs)
 
 
-def _labelled(form) -> list[str]:
-    out = []
-    for name, errs in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        out += [f"{label}：{e}" if label else str(e) for e in errs]
-    return out
+_labelled = form_error_lines  # pingan.core.services: one way to list a form's errors
 
 
 # --- list --------------------------------------------------------------------------------------------------

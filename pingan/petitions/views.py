@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pingan.cases.views import DEFAULT_TABS, QueueTab, Surface, register_surface
+from pingan.core.services import form_error_lines
 from pingan.core import audit
 from pingan.core.scoping import get_visible_or_404, place_q, scoped
 from pingan.core.views import paginate, require_capability
@@ -35,12 +36,7 @@ def _require_write(request):
         raise PermissionDenied("您的角色只能查看，不能办理。")
 
 
-def _labelled(form) -> list[str]:
-    out = []
-    for name, errs in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        out += [f"{label}：{e}" if label else str(e) for e in errs]
-    return out
+_labelled = form_error_lines  # pingan.core.services: one way to list a form's errors
 
 
 def _add_errors(form, exc: ValidationError) -> None:
