@@ -827,14 +827,20 @@ def test_exports_and_stats_for_another_township_give_nothing_of_it(net):
     assert not net.problems, _report(net)
 
 
-def _api_create_payloads(world, side, records) -> dict[str, tuple[str, dict]]:
+def _api_create_payloads(world, side, records) -> dict[str, tuple]:
     """For each API route that creates: (label of the model it creates, a payload whose ids all lie in
-    township `side`). Sent by township `side`'s officer it is valid (the positive control); sent by township
-    B's officer with A's ids, and by the leader, it must write nothing."""
+    township `side`[, the persona whose duty it is when not the township's officer]). Sent by that persona it
+    is valid (the positive control); sent by township B's officer with A's ids, and by the leader, it must
+    write nothing."""
     def rec(label, variant=""):
         return next(r for r in records if r.label == label and r.variant == variant and r.side == side)
 
+    from pingan.disputes.choices import Grade
+    from pingan.disputes.models import SubsidyRate
+
     today = dt.date.today().isoformat()
+    taken = set(SubsidyRate.objects.filter(jurisdiction=world.township(side)).values_list("grade", flat=True))
+    free_grade = next(g for g in Grade.values if g not in taken)
     return {
         "api:event-list": ("events.event", {"category": rec("events.event").obj.category_id,
                                             "jurisdiction": world.grid(side).pk,
@@ -853,6 +859,44 @@ def _api_create_payloads(world, side, records) -> dict[str, tuple[str, dict]]:
                                             "form": "home", "findings": f"{TEXT_FILL}：情况稳定"}),
         "api:security-team-list": ("security.team", {"name": f"{TEXT_FILL}义务巡防队", "kind": "02",
                                                      "jurisdiction": world.village(side).pk}),
+        "api:security-member-list": ("security.teammember", {"team": rec("security.team").obj.pk, "name": "王五",
+                                                             "role": "member", "jurisdiction": world.village(side).pk,
+                                                             "joined_on": today}),
+        "api:security-officer-list": ("security.securityofficer", {"name": "赵六", "since": today,
+                                                                   "jurisdiction": world.village(side).pk}),
+        "api:security-patrol-list": ("security.patrol", {"team": rec("security.team").obj.pk, "patrolled_on": today,
+                                                         "area": "固庄村主街", "findings": f"{TEXT_FILL}：无异常"}),
+        "api:security-camera-list": ("security.camera", {"code": f"NET-{side}-{world.village(side).pk}-01",
+                                                         "name": "村口探头", "camera_type": "bullet",
+                                                         "jurisdiction": world.village(side).pk}),
+        "api:security-session-list": ("security.trainingsession", {"held_on": today, "topic": "人民调解实务",
+                                                                   "audience": "grid_worker",
+                                                                   "jurisdiction": world.township(side).pk}),
+        "api:security-attendance-list": ("security.attendance", {"session": rec("security.trainingsession").obj.pk,
+                                                                 "name": "钱七"}),
+        "api:dispute-list": ("disputes.dispute", {"jurisdiction": world.village(side).code, "title": "宅基地边界纠纷",
+                                                  "category": "0902", "summary": f"{TEXT_FILL}：两家争边界",
+                                                  "party1_name": "张三", "party2_name": "李四"}),
+        "api:petition-list": ("petitions.petition", {"jurisdiction": world.village(side).code, "form": "letter",
+                                                     "content": f"{TEXT_FILL}：反映道路损毁",
+                                                     "petitioners": [{"name": "孙八"}]}),
+        "api:hall-matter-list": ("hall.matter", {"visitor": rec("hall.hallvisitor").obj.pk, "category": "neighbour",
+                                                 "topic": "邻里漏水", "summary": f"{TEXT_FILL}：楼上漏水"}),
+        "api:disputes-org-list": ("disputes.mediationorg", {"name": f"{TEXT_FILL}调委会", "kind": "village",
+                                                            "jurisdiction": world.village(side).pk}),
+        "api:disputes-mediator-list": ("disputes.mediator", {"name": "周九", "org": rec("disputes.mediationorg").obj.pk,
+                                                             "jurisdiction": world.village(side).pk}),
+        "api:disputes-screening-list": ("disputes.screeningcampaign", {"name": "春季排查", "start_on": today,
+                                                                        "jurisdiction": world.township(side).pk}),
+        # Rates are set by the centre (disputes.configure); one per grade and place, so a grade township A lacks.
+        "api:disputes-rate-list": ("disputes.subsidyrate", {"jurisdiction": world.township(side).pk,
+                                                            "grade": free_grade, "amount": "60.00"}, "center_staff"),
+        "api:disputes-meeting-list": ("disputes.meeting", {"jurisdiction": world.township(side).pk, "kind": "regular",
+                                                           "held_on": today, "attendees": "综治办、司法所",
+                                                           "decisions": f"{TEXT_FILL}：包案化解",
+                                                           "disputes": [rec("disputes.dispute").obj.number]}),
+        "api:disputes-subsidy-sheet-build": ("disputes.subsidysheet", {"node": world.township(side).pk,
+                                                                       "month": "2017-03"}),
     }
 
 
@@ -870,7 +914,8 @@ def test_api_creates_with_another_townships_ids_write_nothing_and_the_leader_cre
         if name not in foreign:
             net.fail("未声明创建载荷", name, "—", "接受 POST 创建，但 _api_create_payloads 没有它的载荷（越权写入查不到）")
             continue
-        label, payload = foreign[name]
+        label, payload, *duty = foreign[name]
+        owner = duty[0] if duty else "township_a"
         model = apps.get_model(label)
         url = reverse(name)
         # township B with A's ids; the mediator with a health enrolment; the leader with its own county's.
@@ -888,9 +933,9 @@ def test_api_creates_with_another_townships_ids_write_nothing_and_the_leader_cre
                 net.fail("领导可写", f"POST {name} {url}", persona, f"返回 {response.status_code}（应为 403）")
             for leak in net.leaked(body, persona):
                 net.fail("泄露", f"POST {name} {url}", persona, f"回应含 {leak.name} 的标记")
-        response, body = net.request("township_a", "post", url, payload, json_body=True)
+        response, body = net.request(owner, "post", url, payload, json_body=True)
         if response.status_code != 201:
-            net.fail("阳性对照失败", f"POST {name} {url}", "township_a", f"本乡镇的有效载荷返回 {response.status_code}：{body[:200]}")
+            net.fail("阳性对照失败", f"POST {name} {url}", owner, f"本乡镇的有效载荷返回 {response.status_code}：{body[:200]}")
     assert not net.problems, _report(net)
 
 

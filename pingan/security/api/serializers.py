@@ -20,14 +20,16 @@ class TeamMemberSerializer(RegisterSerializer):
     class Meta:
         model = TeamMember
         fields = ["id", "team", "person", "name", "role", "jurisdiction", "phone", "joined_on", "left_on"]
-        extra_kwargs = {"name": {"required": False, "allow_blank": True}, "jurisdiction": {"required": False}}
+        # The service asks for the date (the model's default of today is for the form's initial value only).
+        extra_kwargs = {"name": {"required": False, "allow_blank": True}, "jurisdiction": {"required": False},
+                        "joined_on": {"required": True}}
 
 
 class OfficerSerializer(RegisterSerializer):
     class Meta:
         model = SecurityOfficer
         fields = ["id", "name", "person", "jurisdiction", "phone", "since", "until"]
-        extra_kwargs = {"name": {"required": False, "allow_blank": True}}
+        extra_kwargs = {"name": {"required": False, "allow_blank": True}, "since": {"required": True}}
 
 
 class PatrolSerializer(RegisterSerializer):
