@@ -100,8 +100,9 @@ register_document(DocumentType(
         Para("{{ rejected_on }}", align="right", indent=False),
     ),
     context=_reject_context,
-    # Drafted while the petition is open (the decision is taken on it) and kept once rejected.
-    available=lambda p: p.state in (c.PetitionState.REGISTERED, c.PetitionState.HANDLING, c.PetitionState.REJECTED),
+    # Drafted while the decision on acceptance is open (待受理) and kept once rejected; an accepted petition can no
+    # longer be refused (the reject step leaves 待受理 only), so it is not offered then.
+    available=lambda p: p.state in (c.PetitionState.REGISTERED, c.PetitionState.REJECTED),
     filename=lambda p: f"不予受理告知书-{p.number}.docx",
     variables={"number": "信访事项编号", "petitioner": "信访人", "registered_on": "登记日期", "form": "信访形式",
                "content": "诉求内容", "reason": "不予受理理由", "basis": "法律依据（条例条款）",

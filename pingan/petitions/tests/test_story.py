@@ -226,3 +226,30 @@ def test_every_step_is_audited(world, clock):
     actions = list(AuditEntry.objects.filter(object_id=str(petition.pk), object_type="petitions.petition")
                    .values_list("action", flat=True).order_by("id"))
     assert actions == ["petition.create", "petition.petitioner_add", "petition.forward"]
+
+
+def test_the_refusal_notice_is_offered_only_while_acceptance_is_open_or_once_refused(world, clock):
+    """不予受理 is decided on a petition 待受理 only (the reject step leaves that state alone): the notice is offered
+    there and after refusal, never on a petition already accepted (办理中)."""
+    from pingan.documents.registry import documents_for
+
+    officer = world.officer("a")
+    clock(D(2026, 3, 2))
+
+    def keys(petition):
+        petition.refresh_from_db()
+        return {t.key for t in documents_for(petition, officer)}
+
+    accepted = petition_register(actor=officer, data={
+        "jurisdiction": world.village("a"), "form": c.Form.CALL, "content": "反映路灯不亮", "source": c.Source.LOCAL,
+    }, petitioners=[{"name": "周五"}])
+    assert "petitions.reject_notice" in keys(accepted)
+    engine.transition(actor=officer, case=accepted, action="accept", data={"accepted_on": D(2026, 3, 2)})
+    assert "petitions.reject_notice" not in keys(accepted)
+    assert "petitions.accept_notice" in keys(accepted)
+    refused = petition_register(actor=officer, data={
+        "jurisdiction": world.village("a"), "form": c.Form.CALL, "content": "要求改判", "source": c.Source.LOCAL,
+    }, petitioners=[{"name": "吴六"}])
+    engine.transition(actor=officer, case=refused, action="reject",
+                      data={"rejection_reason": c.RejectionReason.LEGAL_ROUTE}, note="属于司法程序事项")
+    assert "petitions.reject_notice" in keys(refused)
