@@ -34,11 +34,13 @@ def _errors(form) -> list[str]:
 
 def _period(request):
     """(form, Summary or None) from ?date_from=&date_to=&township= (months YYYY-MM, a township code)."""
-    form = PeriodForm(request.GET or None, townships=selectors.township_choices(request.user))
+    today = this_month()
+    # The period the page shows when nothing is asked (this year so far) stands in the month boxes too.
+    form = PeriodForm(request.GET or None, townships=selectors.township_choices(request.user),
+                      initial={"date_from": f"{today.replace(month=1):%Y-%m}", "date_to": f"{today:%Y-%m}"})
     if request.GET and not form.is_valid():
         return form, None
     data = form.cleaned_data if request.GET else {}
-    today = this_month()
     first = data.get("date_from") or today.replace(month=1)
     last = data.get("date_to") or today
     node = data.get("township") or selectors.default_node(request.user)

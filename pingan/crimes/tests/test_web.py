@@ -56,6 +56,19 @@ def test_the_summary_shows_year_on_year_by_category_and_township(world, figures,
     assert '<option value="140311101">河底镇</option>' in body
 
 
+def test_the_month_boxes_show_the_period_the_page_shows_when_nothing_is_asked(world, login, monkeypatch):
+    """Unasked, the page shows this year so far; the boxes say so (they were empty while the table covered
+    January to this month)."""
+    from pingan.crimes import views
+
+    monkeypatch.setattr(views, "this_month", lambda: dt.date(2017, 8, 1))
+    client = login(world.users["center_staff"])
+    body = client.get(reverse("crimes:summary")).content.decode()
+    assert 'name="date_from" value="2017-01"' in body and 'name="date_to" value="2017-08"' in body
+    asked = client.get(reverse("crimes:summary"), {"date_from": "2016-03", "date_to": "2016-05"}).content.decode()
+    assert 'name="date_from" value="2016-03"' in asked and 'name="date_to" value="2016-05"' in asked
+
+
 def test_the_previous_period_is_the_same_length_just_before(world, figures, login):
     client = login(world.users["center_staff"])
     page = client.get(reverse("crimes:summary"), {"date_from": "2017-06", "date_to": "2017-12"})
