@@ -4,6 +4,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from . import personal
+from .personal import CipherTextField, LookupHashField
 from .scoping import ScopedQuerySet
 
 
@@ -23,6 +25,44 @@ class ScopedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class NumbersOnFile(models.Model):
+    """The ID number and phone of someone a record names (a dispute's party, a petitioner, a hall visitor):
+    encrypted, with a keyed hash for exact lookup and the one mask for display, the way the people register
+    keeps them (pingan.core.personal). Services fill them with `put_id_number`, `put_phone` or `copy_numbers`."""
+
+    id_cipher = CipherTextField("公民身份号码（密文）", blank=True)
+    id_hash = LookupHashField("公民身份号码查询散列", max_length=64, blank=True, db_index=True)
+    id_masked = models.CharField("公民身份号码", max_length=40, blank=True)
+    phone_cipher = CipherTextField("联系电话（密文）", blank=True)
+    phone_hash = LookupHashField("联系电话查询散列", max_length=64, blank=True, db_index=True)
+    phone_masked = models.CharField("联系电话", max_length=20, blank=True)
+
+    NUMBER_FIELDS = ("id_cipher", "id_hash", "id_masked", "phone_cipher", "phone_hash", "phone_masked")
+
+    class Meta:
+        abstract = True
+
+    def put_id_number(self, parsed: personal.IdNumber) -> None:
+        """Keep a checked 公民身份号码 (from `personal.parse_id_number`)."""
+        self.id_cipher = personal.encrypt(parsed.value)
+        self.id_hash = personal.lookup_hash(parsed.value)
+        self.id_masked = parsed.masked
+
+    def put_phone(self, phone: str) -> None:
+        """Keep a checked phone (from `personal.parse_phone`)."""
+        self.phone_cipher = personal.encrypt(phone)
+        self.phone_hash = personal.lookup_hash(phone, namespace="phone")
+        self.phone_masked = personal.mask_phone(phone)
+
+    def copy_numbers(self, source: models.Model, *, id_number: bool = True, phone: bool = True) -> None:
+        """Take the numbers another record keeps (a Person of the register, an earlier party) as they are."""
+        if id_number:
+            self.id_cipher, self.id_hash, self.id_masked = source.id_cipher, source.id_hash or "", source.id_masked
+        if phone:
+            self.phone_cipher, self.phone_hash = source.phone_cipher, source.phone_hash or ""
+            self.phone_masked = source.phone_masked
 
 
 class AuditQuerySet(ScopedQuerySet):

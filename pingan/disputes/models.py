@@ -13,8 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from pingan.cases.models import WorkflowCase, WorkflowQuerySet
-from pingan.core.models import ScopedModel
-from pingan.core.personal import CipherTextField, LookupHashField, PhoneField
+from pingan.core.models import NumbersOnFile, ScopedModel
+from pingan.core.personal import PhoneField
 from pingan.core.scoping import ScopedQuerySet
 from pingan.people.choices import Sex
 
@@ -229,7 +229,7 @@ class Dispute(ScopedModel, WorkflowCase):
         return c.category_group(self.category)
 
 
-class DisputeParty(models.Model):
+class DisputeParty(NumbersOnFile):
     """A party (当事人): a person (linked to the people register when found there) or an organisation.
 
     The ID number and phone are stored the way the people register stores them: encrypted, with a keyed
@@ -243,12 +243,6 @@ class DisputeParty(models.Model):
     name = models.CharField("姓名或名称", max_length=100)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices, blank=True)
     category = models.CharField("人员类别", max_length=4, choices=c.PartyCategory.choices, blank=True)
-    id_cipher = CipherTextField("公民身份号码（密文）", blank=True)
-    id_hash = LookupHashField("公民身份号码查询散列", max_length=64, blank=True, db_index=True)
-    id_masked = models.CharField("公民身份号码", max_length=40, blank=True)
-    phone_cipher = CipherTextField("联系电话（密文）", blank=True)
-    phone_hash = LookupHashField("联系电话查询散列", max_length=64, blank=True, db_index=True)
-    phone_masked = models.CharField("联系电话", max_length=20, blank=True)
     address = models.CharField("住址", max_length=200, blank=True)
     representative = models.CharField("法定代表人或负责人", max_length=50, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

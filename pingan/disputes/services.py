@@ -191,9 +191,7 @@ def clean_party(actor: Any, data: dict) -> DisputeParty:
             party.person = person
             party.name = person.name
             party.sex = person.sex if person.sex in ("1", "2") else ""
-            party.id_cipher, party.id_hash, party.id_masked = person.id_cipher, person.id_hash or "", person.id_masked
-            party.phone_cipher, party.phone_hash = person.phone_cipher, person.phone_hash
-            party.phone_masked = person.phone_masked
+            party.copy_numbers(person)
             party.address = party.address or person.current_address
         else:
             if not name:
@@ -210,9 +208,7 @@ def clean_party(actor: Any, data: dict) -> DisputeParty:
                 except ValidationError as exc:
                     errors["id_number"] = exc.messages
                 else:
-                    party.id_cipher = personal.encrypt(parsed.value)
-                    party.id_hash = personal.lookup_hash(parsed.value)
-                    party.id_masked = parsed.masked
+                    party.put_id_number(parsed)
                     sex = sex or parsed.sex
             party.sex = sex if sex in ("1", "2") else ""
     raw_phone = data.get("phone")
@@ -222,9 +218,7 @@ def clean_party(actor: Any, data: dict) -> DisputeParty:
         except ValidationError as exc:
             errors["phone"] = exc.messages
         else:
-            party.phone_cipher = personal.encrypt(phone)
-            party.phone_hash = personal.lookup_hash(phone, namespace="phone")
-            party.phone_masked = personal.mask_phone(phone)
+            party.put_phone(phone)
     if errors:
         raise ValidationError(errors)
     return party
@@ -344,12 +338,11 @@ def party_update(*, actor: Any, party: DisputeParty, data: dict) -> DisputeParty
     given = dict(data)
     fresh = clean_party(actor, given)
     if not personal.clean_text(given.get("id_number")) and not fresh.person_id:
-        fresh.id_cipher, fresh.id_hash, fresh.id_masked = party.id_cipher, party.id_hash, party.id_masked
+        fresh.copy_numbers(party, phone=False)
         if party.id_hash and fresh.kind == c.PartyKind.PERSON and not given.get("sex"):
             fresh.sex = party.sex
     if not personal.clean_text(given.get("phone")) and not fresh.person_id:
-        fresh.phone_cipher, fresh.phone_hash, fresh.phone_masked = (party.phone_cipher, party.phone_hash,
-                                                                    party.phone_masked)
+        fresh.copy_numbers(party, id_number=False)
     if fresh.kind == c.PartyKind.ORGANISATION:
         fresh.id_cipher = fresh.id_hash = fresh.id_masked = ""
     with transaction.atomic():

@@ -15,8 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from pingan.cases.models import WorkflowCase, WorkflowQuerySet
-from pingan.core.models import ScopedModel
-from pingan.core.personal import CipherTextField, LookupHashField
+from pingan.core.models import NumbersOnFile, ScopedModel
 from pingan.core.scoping import ScopedQuerySet, place_q
 
 from . import choices as c
@@ -214,7 +213,7 @@ class Petition(ScopedModel, WorkflowCase):
         return "、".join(parts) or "—"
 
 
-class Petitioner(models.Model):
+class Petitioner(NumbersOnFile):
     """信访人: a person (linked to the people register when found there). A group visit elects at most five
     representatives (条例第二十条). The ID number and phone are stored encrypted, with a keyed hash for exact
     lookup and a masked copy for display (pingan.core.personal)."""
@@ -224,12 +223,6 @@ class Petitioner(models.Model):
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="petitions_made", verbose_name="实有人口")
     name = models.CharField("姓名", max_length=50)
-    id_cipher = CipherTextField("公民身份号码（密文）", blank=True)
-    id_hash = LookupHashField("公民身份号码查询散列", max_length=64, blank=True, db_index=True)
-    id_masked = models.CharField("公民身份号码", max_length=40, blank=True)
-    phone_cipher = CipherTextField("联系电话（密文）", blank=True)
-    phone_hash = LookupHashField("联系电话查询散列", max_length=64, blank=True, db_index=True)
-    phone_masked = models.CharField("联系电话", max_length=20, blank=True)
     address = models.CharField("住址", max_length=200, blank=True)
     is_representative = models.BooleanField("代表", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

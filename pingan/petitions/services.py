@@ -131,10 +131,7 @@ def clean_petitioner(actor: Any, data: dict) -> Petitioner:
     if person is not None:
         petitioner.person = person
         petitioner.name = person.name
-        petitioner.id_cipher, petitioner.id_hash, petitioner.id_masked = (person.id_cipher, person.id_hash or "",
-                                                                          person.id_masked)
-        petitioner.phone_cipher, petitioner.phone_hash = person.phone_cipher, person.phone_hash
-        petitioner.phone_masked = person.phone_masked
+        petitioner.copy_numbers(person)
         petitioner.address = petitioner.address or person.current_address
     else:
         if not name:
@@ -147,9 +144,7 @@ def clean_petitioner(actor: Any, data: dict) -> Petitioner:
             except ValidationError as exc:
                 errors["id_number"] = exc.messages
             else:
-                petitioner.id_cipher = personal.encrypt(parsed.value)
-                petitioner.id_hash = personal.lookup_hash(parsed.value)
-                petitioner.id_masked = parsed.masked
+                petitioner.put_id_number(parsed)
         raw_phone = data.get("phone")
         if raw_phone:
             try:
@@ -157,9 +152,7 @@ def clean_petitioner(actor: Any, data: dict) -> Petitioner:
             except ValidationError as exc:
                 errors["phone"] = exc.messages
             else:
-                petitioner.phone_cipher = personal.encrypt(phone)
-                petitioner.phone_hash = personal.lookup_hash(phone, namespace="phone")
-                petitioner.phone_masked = personal.mask_phone(phone)
+                petitioner.put_phone(phone)
     if errors:
         raise ValidationError(errors)
     return petitioner
