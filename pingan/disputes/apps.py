@@ -29,3 +29,7 @@ class DisputesConfig(AppConfig):
                                                          Role.DISTRICT_ADMIN})
         register_capability("disputes.approve_subsidy", {Role.CENTER_STAFF, Role.DISTRICT_ADMIN})
         register_capability("disputes.configure", {Role.DISTRICT_ADMIN, Role.CENTER_STAFF})
+        # The subsidy sheet's .xlsx is a background job (pingan.disputes.jobs).
+        from . import jobs
+
+        jobs.register_handlers()

@@ -20,5 +20,5 @@ urlpatterns = [
     path("subsidy/<int:pk>/approve/", v.subsidy_approve, name="subsidy_approve"),
     path("subsidy/<int:pk>/rebuild/", v.subsidy_rebuild, name="subsidy_rebuild"),
     path("subsidy/<int:pk>/delete/", v.subsidy_delete, name="subsidy_delete"),
-    path("subsidy/<int:pk>/sheet.xlsx", v.subsidy_xlsx, name="subsidy_download"),
+    path("subsidy/<int:pk>/download/", v.subsidy_download, name="subsidy_download"),
 ]

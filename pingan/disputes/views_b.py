@@ -1,7 +1,8 @@
 """Part B's pages: the registers (调解组织, 人民调解员, 排查活动, 补贴标准, 研判例会) as pingan.registers
 declarations, and the pages the generic register does not give: the monthly subsidy sheets (list, build,
-sheet with totals, approve, .xlsx, delete a draft), the new-meeting page with its proposed agenda, and a
-follow-up's 落实情况. Every read goes through `visible_to` (404 outside scope); every write through a service.
+sheet with totals, approve, delete a draft, the .xlsx as a background job), the new-meeting page with its
+proposed agenda, and a follow-up's 落实情况. Every read goes through `visible_to` (404 outside scope); every
+write through a service.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,6 +24,7 @@ from pingan.registers import Register, apply_errors
 from . import choices as c
 from . import filters_b as f
 from . import forms_b as forms
+from . import jobs as subsidy_jobs
 from . import meetings as meeting_services
 from . import registers as services
 from . import subsidy
@@ -136,9 +138,8 @@ def _deny(request) -> None:
 
 
 def _sheet_reader(request) -> None:
-    """Sheets are case records of their place: whoever sees case data there reads them (the mediators sign
-    them); a department's handler never (no sheet is assigned to a department)."""
-    if not request.user.may_see_data_kind("case") or request.user.role == "dept_handler":
+    """Who reads sheets: subsidy.may_read_sheets (case data of the place; never a department's handler)."""
+    if not subsidy.may_read_sheets(request.user):
         _deny(request)
 
 
@@ -329,22 +330,20 @@ def subsidy_delete(request, pk: int):
 
 @scoped(SubsidySheet, pk="pk")
 @login_required
-@require_http_methods(["GET", "HEAD"])
-def subsidy_xlsx(request, pk: int):
-    """The sheet as .xlsx, written in the request (a month's sheet is small: see subsidy.py)."""
+@require_http_methods(["GET", "HEAD", "POST"])
+def subsidy_download(request, pk: int):
+    """The sheet's .xlsx, made by a background job (see subsidy.py): POST starts the job and goes to its page
+    (progress, then the file for the user alone); GET is a small page with the same button (an old link)."""
     _sheet_reader(request)
-    sheet = get_visible_or_404(SubsidySheet.objects.select_related("jurisdiction", "created_by", "approved_by"),
-                               request.user, pk=pk)
-    try:
-        content = subsidy.sheet_xlsx(actor=request.user, sheet=sheet)
-    except ValidationError as exc:
-        return HttpResponse(validation_message(exc), status=413, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"误工补贴发放表-{sheet.jurisdiction.name}-{sheet.month:%Y%m}.xlsx"
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    sheet = get_visible_or_404(SubsidySheet.objects.select_related("jurisdiction"), request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            job = subsidy_jobs.export_start(actor=request.user, sheet=sheet)
+        except PermissionDenied:
+            raise Http404(subsidy_jobs.NOT_FOUND) from None
+        return redirect("jobs:detail", pk=job.pk)
+    return render(request, "disputes/subsidy_export.html", {
+        "sheet": sheet, "count": sheet.lines.count(), "title": subsidy_jobs.export_title(sheet)})
 
 
 __all__ = ["ORGS", "MEDIATORS", "SCREENINGS", "RATES", "MEETINGS"]

@@ -1,5 +1,6 @@
 """Subsidy sheets: which cases a month's sheet takes, the amounts (defaults, district and township rates),
-the totals, approval with separation of duties, freezing, the late-graded case, the xlsx, role checks.
+the totals, approval with separation of duties, freezing, the late-graded case, role checks, and the .xlsx as a
+background job (the same workbook, its progress, its owner alone, any size).
 Expected sums are worked out by hand in the comments."""
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from pingan.core.models import AuditEntry
 from pingan.disputes import choices as c
@@ -142,23 +144,6 @@ def test_roles_and_bad_input(world, cases):
     assert not SubsidySheet.objects.filter(jurisdiction=world.township("b")).exists()
 
 
-def test_the_xlsx_has_chinese_headers_a_total_row_and_a_signature_column(world, cases, client):
-    sheet = subsidy.sheet_build(actor=world.officer("a"), node=world.township("a"), month=MARCH)
-    client.force_login(world.officer("a"))
-    response = client.get(reverse("disputes:subsidy_download", args=[sheet.pk]))
-    assert response.status_code == 200
-    wb = openpyxl.load_workbook(io.BytesIO(response.content))
-    summary = [list(r) for r in wb["汇总"].iter_rows(values_only=True)]
-    assert summary[1] == ["序号", "调解员", "调解组织", "件数", "简易", "一般", "重大疑难", "金额（元）", "签字"]
-    total = next(r for r in summary if r[0] == "合计")
-    assert total[3:8] == [3, 1, 1, 1, 350]
-    detail = [list(r) for r in wb["明细"].iter_rows(values_only=True)]
-    assert detail[1][-1] == "签字" and detail[1][7] == "案件等级"
-    assert sorted(r[7] for r in detail[2:5]) == ["一般", "简易", "重大疑难"]
-    assert detail[-1][0] == "合计" and detail[-1][8] == 350
-    assert AuditEntry.objects.filter(action="subsidysheet.export", object_id=str(sheet.pk)).exists()
-
-
 def test_pages_scope_and_roles(world, cases, client, django_assert_max_num_queries):
     sheet = subsidy.sheet_build(actor=world.officer("a"), node=world.township("a"), month=MARCH)
     client.force_login(world.officer("b"))
@@ -208,3 +193,241 @@ def test_only_a_reviewing_officer_grades_and_only_a_case_that_succeeded(world, c
     engine.transition(actor=world.officer("a"), case=settled, action="grade", data={"grade": "general"})
     settled.refresh_from_db()
     assert settled.grade == "general" and settled.graded_by == world.officer("a")
+
+
+# ------------------------------------------------------------------------------------------------ the .xlsx job
+def _rows(ws) -> list[list]:
+    """A sheet's rows as lists, empty cells as None and trailing empties dropped."""
+    out = []
+    for r in ws.iter_rows(values_only=True):
+        values = [None if v == "" else v for v in r]
+        while values and values[-1] is None:
+            values.pop()
+        out.append(values)
+    return out
+
+
+def _result_path(job):
+    from pingan.jobs.services import job_path
+
+    return job_path(job, job.result_file)
+
+
+def _export(client, user, sheet):
+    """The sheet page's button as `user`: the POST's answer."""
+    client.force_login(user)
+    return client.post(reverse("disputes:subsidy_download", args=[sheet.pk]))
+
+
+def test_the_export_button_starts_a_job_that_writes_the_workbook_for_its_owner(world, cases, client):
+    from pingan.jobs.models import Job
+    from pingan.jobs.testing import run_queued_jobs
+
+    officer = world.officer("a")
+    sheet = subsidy.sheet_build(actor=officer, node=world.township("a"), month=MARCH)
+    client.force_login(officer)
+    page = client.get(reverse("disputes:subsidy_detail", args=[sheet.pk])).content.decode()
+    action = reverse("disputes:subsidy_download", args=[sheet.pk])
+    assert f'<form method="post" action="{action}"' in page and "导出 Excel</button>" in page
+    response = _export(client, officer, sheet)
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.owner == officer and job.kind == "subsidy_export" and job.status == Job.Status.QUEUED
+    assert job.title == "误工补贴发放表导出（河底镇2017年03月）" and job.parameters["sheet"] == sheet.pk
+    assert AuditEntry.objects.filter(action="job.create", object_id=str(job.pk), actor=officer).exists()
+    # The file is made by the worker, not by the request: nothing exported yet.
+    assert not AuditEntry.objects.filter(action="subsidysheet.export").exists()
+    progress_page = client.get(response["Location"]).content.decode()
+    assert "<progress" in progress_page and "返回误工补贴发放表" in progress_page
+
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED and job.message == "已生成误工补贴发放表：3 件，合计 350.00 元。"
+    assert job.result_name == "误工补贴发放表-河底镇-201703.xlsx"
+    entry = AuditEntry.objects.get(action="subsidysheet.export")
+    assert entry.actor == officer and entry.object_id == str(sheet.pk) and entry.outcome == "success"
+    assert entry.changes == {"rows": 3, "total": "350.00", "job": job.pk}
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "共 3 件，合计 350.00 元。" in page and "下载 误工补贴发放表-河底镇-201703.xlsx" in page
+
+    response = client.get(reverse("jobs:download", args=[job.pk]), {"file": "result"})
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    wb = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert wb.sheetnames == ["汇总", "明细"]
+    title = "河底镇2017年03月人民调解员误工补贴发放表（草稿）"
+    # 汇总, by organisation then mediator: 张 (固庄) 简易 50 + 重大疑难 200 = 250; 李 (河底) 一般 100; 350 in all.
+    assert _rows(wb["汇总"]) == [
+        [title],
+        ["序号", "调解员", "调解组织", "件数", "简易", "一般", "重大疑难", "金额（元）", "签字"],
+        [1, "张调解", "固庄人民调解委员会", 2, 1, 0, 1, 250],
+        [2, "李调解", "河底人民调解委员会", 1, 0, 1, 0, 100],
+        ["合计", None, None, 3, 1, 1, 1, 350],
+        [],
+        ["制表人", officer.full_name, "审批人", None, "审批时间"],
+    ]
+    village = world.village("a").name
+    z1, z2, l1 = (cases[k] for k in ("z1", "z2", "l1"))
+    assert _rows(wb["明细"]) == [
+        [title],
+        ["序号", "纠纷编号", "事件名称", "所属村(社区)", "调解组织", "调解员", "办结日期", "案件等级", "补贴金额（元）", "签字"],
+        [1, z1.number, "宅基地纠纷", village, "固庄人民调解委员会", "张调解", "2017-03-05", "简易", 50],
+        [2, z2.number, "宅基地纠纷", village, "固庄人民调解委员会", "张调解", "2017-03-31", "重大疑难", 200],
+        [3, l1.number, "宅基地纠纷", village, "河底人民调解委员会", "李调解", "2017-03-10", "一般", 100],
+        ["合计", None, None, None, None, None, None, "3 件", 350],
+    ]
+    assert AuditEntry.objects.filter(action="job.download", actor=officer, object_id=str(job.pk)).count() == 1
+
+
+def test_an_approved_sheet_says_so_and_names_its_approver(world, cases, client):
+    from pingan.jobs.testing import run_queued_jobs
+
+    sheet = subsidy.sheet_build(actor=world.officer("a"), node=world.township("a"), month=MARCH)
+    admin = world.users["district_admin"]
+    subsidy.sheet_approve(actor=admin, sheet=sheet)
+    sheet.refresh_from_db()
+    assert _export(client, world.users["leader"], sheet).status_code == 302  # 领导 read the sheets, and export them
+    [job] = run_queued_jobs()
+    wb = openpyxl.load_workbook(_result_path(job))
+    summary = _rows(wb["汇总"])
+    assert summary[0] == ["河底镇2017年03月人民调解员误工补贴发放表（已审批）"]
+    day = timezone.localtime(sheet.approved_at).strftime("%Y-%m-%d")
+    assert summary[-1] == ["制表人", world.officer("a").full_name, "审批人", admin.full_name, "审批时间", day]
+    assert AuditEntry.objects.get(action="subsidysheet.export").actor == world.users["leader"]
+
+
+def test_the_job_reports_its_progress_line_by_line(world, cases):
+    from pingan.disputes.jobs import export_start, subsidy_export
+
+    sheet = subsidy.sheet_build(actor=world.officer("a"), node=world.township("a"), month=MARCH)
+    job = export_start(actor=world.officer("a"), sheet=sheet)
+
+    class Recorder:
+        def __init__(self):
+            self.stage, self.calls = "", []
+
+        def __call__(self, done, total):
+            self.calls.append((self.stage, done, total))
+
+    recorder = Recorder()
+    outcome = subsidy_export(job, recorder)
+    assert outcome.status == "succeeded" and outcome.result["rows"] == 3
+    assert recorder.calls == [("生成发放表", 0, 3), ("生成发放表", 1, 3), ("生成发放表", 2, 3), ("生成发放表", 3, 3)]
+
+
+def test_the_finished_job_keeps_its_progress_for_the_status_poll(world, cases, client):
+    from pingan.jobs.testing import run_queued_jobs
+
+    sheet = subsidy.sheet_build(actor=world.officer("a"), node=world.township("a"), month=MARCH)
+    _export(client, world.officer("a"), sheet)
+    [job] = run_queued_jobs()
+    assert (job.progress_done, job.progress_total) == (3, 3)
+    status = client.get(reverse("jobs:status", args=[job.pk])).json()
+    assert status["finished"] is True and status["done"] == 3 and status["total"] == 3
+
+
+def test_another_townships_officer_cannot_start_the_job(world, cases, client):
+    from pingan.jobs.models import Job
+
+    sheet = subsidy.sheet_build(actor=world.officer("a"), node=world.township("a"), month=MARCH)
+    before = AuditEntry.objects.filter(outcome="success").count()
+    assert _export(client, world.officer("b"), sheet).status_code == 404
+    assert client.get(reverse("disputes:subsidy_download", args=[sheet.pk])).status_code == 404
+    assert _export(client, world.officer("b"), SubsidySheet(pk=987654)).status_code == 404
+    assert not Job.objects.exists()
+    assert AuditEntry.objects.filter(outcome="success").count() == before
+    assert not AuditEntry.objects.filter(action__in=("job.create", "subsidysheet.export")).exists()
+    # A department's handler reads no sheet (refused, audited as a denial); nothing is started either.
+    assert _export(client, world.users["handler_a"], sheet).status_code == 403
+    assert not Job.objects.exists()
+
+
+def test_only_the_owner_sees_or_downloads_the_result(world, cases, client):
+    from pingan.jobs.testing import run_queued_jobs
+
+    sheet = subsidy.sheet_build(actor=world.officer("a"), node=world.township("a"), month=MARCH)
+    _export(client, world.officer("a"), sheet)
+    [job] = run_queued_jobs()
+    # Others who read the same sheet (the centre, the district admin, the township's mediator, the leader)
+    # start their own job; this one's file is the officer's.
+    for persona in ("center_staff", "district_admin", "mediator_a", "leader", "township_b"):
+        client.force_login(world.users[persona] if persona != "township_b" else world.officer("b"))
+        for url in (reverse("jobs:detail", args=[job.pk]), reverse("jobs:status", args=[job.pk]),
+                    reverse("jobs:download", args=[job.pk]) + "?file=result"):
+            assert client.get(url).status_code == 404, (persona, url)
+    assert not AuditEntry.objects.filter(action="job.download").exists()
+    client.force_login(world.officer("a"))
+    assert client.get(reverse("jobs:download", args=[job.pk]), {"file": "result"}).status_code == 200
+
+
+def test_the_job_checks_the_owners_rights_again_when_it_runs(world, cases, client):
+    from pingan.jobs.testing import run_queued_jobs
+
+    officer = world.officer("a")
+    sheet = subsidy.sheet_build(actor=officer, node=world.township("a"), month=MARCH)
+    _export(client, officer, sheet)
+    type(officer).objects.filter(pk=officer.pk).update(scope=world.township("b"))  # moved to 荫营镇 meanwhile
+    [job] = run_queued_jobs()
+    assert job.status == "failed" and job.message == "发放表不存在，或不在您的管辖范围内。"
+    assert not job.result_file and not AuditEntry.objects.filter(action="subsidysheet.export").exists()
+
+
+def test_a_sheet_rebuilt_while_its_file_is_written_fails_the_job(world, cases, monkeypatch):
+    from pingan.disputes.jobs import export_start
+    from pingan.jobs import services
+
+    officer = world.officer("a")
+    sheet = subsidy.sheet_build(actor=officer, node=world.township("a"), month=MARCH)
+    job = export_start(actor=officer, sheet=sheet)
+    real = services.Progress
+
+    class RebuildingProgress(real):
+        def __call__(self, done, total):
+            if done == 0:  # the summary is written: the draft is rebuilt at a new rate before the lines
+                SubsidyRate.objects.create(jurisdiction=world.county, grade=c.Grade.MAJOR, amount=Decimal("300"))
+                subsidy.sheet_build(actor=officer, node=world.township("a"), month=MARCH)
+            super().__call__(done, total)
+
+    monkeypatch.setattr(services, "Progress", RebuildingProgress)
+    services.job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and job.message == "发放表在导出期间被重新生成、审批或删除，请重新导出。"
+    assert not job.result_file and not AuditEntry.objects.filter(action="subsidysheet.export").exists()
+    assert not (services.job_dir(job) / "subsidy.xlsx").exists()
+
+
+def test_a_sheet_of_more_than_2000_lines_is_exported(world, client):
+    """2,001 simple cases of one mediator closed on 2017-03-02: 2,001 × 50 = 100,050 yuan."""
+    from pingan.cases import engine
+    from pingan.disputes.models import Dispute
+    from pingan.jobs.testing import run_queued_jobs
+
+    who = mediator(world, "a", name="赵调解")
+    day = dt.date(2017, 3, 2)
+    engine.case_register_bulk(actor=None, day_of=lambda d: d.registered_on, cases=[
+        Dispute(jurisdiction=world.village("a"), title=f"宅基地纠纷{i}", occurred_on=day, registered_on=day,
+                category="0902", summary="界址争执", state=S.ARCHIVED, closed_on=day, grade=c.Grade.SIMPLE,
+                graded_on=day, mediator=who, mediation_org=who.org) for i in range(2001)])
+    sheet = subsidy.sheet_build(actor=world.officer("a"), node=world.township("a"), month=MARCH)
+    assert sheet.lines.count() == 2001 and sheet.total == Decimal("100050")
+    assert _export(client, world.officer("a"), sheet).status_code == 302
+    [job] = run_queued_jobs()
+    assert job.status == "succeeded" and (job.progress_done, job.progress_total) == (2001, 2001)
+    wb = openpyxl.load_workbook(_result_path(job), read_only=True)
+    summary = _rows(wb["汇总"])
+    assert summary[2] == [1, "赵调解", "固庄人民调解委员会", 2001, 2001, 0, 0, 100050]
+    assert summary[3] == ["合计", None, None, 2001, 2001, 0, 0, 100050]
+    detail = _rows(wb["明细"])
+    assert len(detail) == 2 + 2001 + 1 and detail[2002][0] == 2001 and detail[2002][8] == 50
+    assert detail[-1] == ["合计", None, None, None, None, None, None, "2001 件", 100050]
+    assert AuditEntry.objects.get(action="subsidysheet.export").changes["rows"] == 2001
+
+
+def test_the_old_link_shows_the_button_and_a_get_starts_nothing(world, cases, client):
+    from pingan.jobs.models import Job
+
+    sheet = subsidy.sheet_build(actor=world.officer("a"), node=world.township("a"), month=MARCH)
+    client.force_login(world.users["mediator_a"])
+    page = client.get(reverse("disputes:subsidy_download", args=[sheet.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200 and "误工补贴发放表导出（河底镇2017年03月）" in body and "导出 Excel</button>" in body
+    assert not Job.objects.exists() and not AuditEntry.objects.filter(action="subsidysheet.export").exists()
