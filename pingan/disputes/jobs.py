@@ -59,4 +59,4 @@ def subsidy_export(job: Job, progress: Any) -> Outcome:
 
 def register_handlers() -> None:
     handlers.register(SUBSIDY_EXPORT, subsidy_export, result_template="disputes/_subsidy_job_result.html",
-                      home=("误工补贴发放表", "disputes:subsidy_list"))
+                      home=("误工补贴发放表", "disputes:subsidy_list"), label="误工补贴发放表导出")

@@ -22,6 +22,7 @@ class JobPage:
     result_template: str = ""  # included in the job's page once it has finished (context: job, result, problems)
     home_label: str = ""  # the page the job was started from: breadcrumb and "返回…" link
     home_url_name: str = ""
+    label: str = ""  # what the kind is called on pages, for kinds registered from above (not in Job.Kind)
 
 
 # kind -> handler(job, progress) -> Outcome
@@ -30,11 +31,12 @@ PAGES: dict[str, JobPage] = {}
 
 
 def register(kind: str, handler: Callable[[Any, Any], Outcome], *, result_template: str = "",
-             home: tuple[str, str] | None = None) -> None:
-    """`home`: (label, url name) of the page the job was started from."""
+             home: tuple[str, str] | None = None, label: str = "") -> None:
+    """`home`: (label, url name) of the page the job was started from; `label`: the kind's Chinese name (a
+    module's own kind is not among Job.Kind's choices, which the jobs app keeps for the ledgers beneath it)."""
     HANDLERS[str(kind)] = handler
-    label, url_name = home or ("", "")
-    PAGES[str(kind)] = JobPage(result_template, label, url_name)
+    home_label, url_name = home or ("", "")
+    PAGES[str(kind)] = JobPage(result_template, home_label, url_name, label)
 
 
 def page_for(kind: str) -> JobPage:

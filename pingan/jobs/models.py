@@ -99,6 +99,13 @@ class Job(models.Model):
         return f"{self.title}（{self.get_status_display()}）"
 
     @property
+    def kind_label(self) -> str:
+        """The kind's Chinese name: the one its handler registered, else Job.Kind's."""
+        from .handlers import page_for
+
+        return page_for(self.kind).label or self.get_kind_display()
+
+    @property
     def finished(self) -> bool:
         return self.status in self.FINISHED
 
