@@ -64,8 +64,10 @@ def reception_save(*, actor: Any, data: dict, reception: LeaderReception | None 
     if kind not in c.ReceptionKind.values:
         errors["kind"] = "接访方式只能是接访、约访或下访。"
     values["kind"] = kind
-    leader = data.get("leader")
-    if leader is not None:
+    # An edit that does not name the leader's account keeps the one recorded (the page's form has no such field).
+    keep_leader = reception is not None and "leader" not in data
+    leader = reception.leader if keep_leader else data.get("leader")
+    if leader is not None and not keep_leader:
         User = get_user_model()
         if not isinstance(leader, User) or not User.objects.filter(pk=leader.pk, is_active=True).exists():
             errors["leader"] = "所选接访领导账号不存在。"

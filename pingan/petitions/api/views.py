@@ -1,5 +1,6 @@
 """Petitions API: the generic case API (pingan/cases/api: list with the FilterSet, retrieve, register, act, log,
-attachments, 督办, 延期) over the petition register, and its petitioners."""
+attachments, 督办, 延期) over the petition register, its petitioners and its repeat panel; 交办清单 and 领导接访
+are in views_b.py."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -13,6 +14,7 @@ from .. import services
 from ..filters import PetitionFilter
 from ..models import Petition, Petitioner
 from .serializers import PetitionCreateSerializer, PetitionerInputSerializer, PetitionerSerializer, PetitionSerializer
+from .views_b import REPEATS_SCHEMA, repeats_answer
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -64,6 +66,13 @@ class PetitionViewSet(CaseViewSet):
         except ValidationError as exc:
             return bad_input(_errors(exc))
         return Response(PetitionerSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @REPEATS_SCHEMA["GET"]
+    @REPEATS_SCHEMA["POST"]
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def repeats(self, request, pk=None):
+        """The repeat panel (views_b.repeat_panel) over the API: read it, or mark 是/不是重复信访."""
+        return repeats_answer(request, self.get_object())
 
 
 @extend_schema_view(
