@@ -22,22 +22,28 @@ ALL_WORKING = {
 # about places: event categories, dispatch rules, liaison points), "case" (events, hazards …), "person"
 # (people registers, special populations, visits, funds), "health" (the rows of person data that are health
 # data, PIPL Art.28: the health kinds' enrolments, their details and visits, treatment, fund spending on them),
-# "audit" (the audit trail).
+# "clue" (the clues of special campaigns, 扫黑除恶 / 村霸整治: reports often about the village's own cadres that
+# name the reporter, so 举报线索保密 keeps them from the village and the grid; the case layer's rows about a
+# clue go with it), "audit" (the audit trail).
 PLACE = "place"
 ASSIGNED = "assigned"
 
 _EVERYTHING_BY_PLACE = {"directory": PLACE, "reference": PLACE, "case": PLACE, "person": PLACE, "health": PLACE}
+# Campaign clues: read where it is the duty to verify and oversee them (the township office, the centre, the
+# leaders) and by the unit a clue is handed to; not by the village officer, the grid worker or the mediator,
+# who live among the people a clue is about.
+_CLUES_BY_PLACE = {"clue": PLACE}
 DATA_ACCESS: dict[str, dict[str, str]] = {
-    Role.DISTRICT_ADMIN: dict(_EVERYTHING_BY_PLACE),
-    Role.CENTER_STAFF: dict(_EVERYTHING_BY_PLACE),
-    Role.TOWNSHIP_OFFICER: dict(_EVERYTHING_BY_PLACE),
+    Role.DISTRICT_ADMIN: {**_EVERYTHING_BY_PLACE, **_CLUES_BY_PLACE},
+    Role.CENTER_STAFF: {**_EVERYTHING_BY_PLACE, **_CLUES_BY_PLACE},
+    Role.TOWNSHIP_OFFICER: {**_EVERYTHING_BY_PLACE, **_CLUES_BY_PLACE},
     Role.VILLAGE_OFFICER: dict(_EVERYTHING_BY_PLACE),
     Role.GRID_WORKER: dict(_EVERYTHING_BY_PLACE),
     # Mediators work disputes between people; health data is not their business.
     Role.MEDIATOR: {"directory": PLACE, "reference": PLACE, "case": PLACE, "person": PLACE},
-    Role.DEPT_HANDLER: {"directory": PLACE, "reference": PLACE, "case": ASSIGNED},
+    Role.DEPT_HANDLER: {"directory": PLACE, "reference": PLACE, "case": ASSIGNED, "clue": ASSIGNED},
     # Leaders read cases and registers for their place; individual health records are not needed for that.
-    Role.LEADER: {"directory": PLACE, "reference": PLACE, "case": PLACE, "person": PLACE},
+    Role.LEADER: {"directory": PLACE, "reference": PLACE, "case": PLACE, "person": PLACE, **_CLUES_BY_PLACE},
     # Three-role separation: the auditor reads the audit trail only, the security admin the accounts (and the
     # tree and departments they hang on) only.
     Role.AUDITOR: {"audit": PLACE},

@@ -23,6 +23,6 @@ class CampaignsConfig(AppConfig):
         register_capability("campaigns.approve_extension", {Role.DISTRICT_ADMIN, Role.CENTER_STAFF})
         register_capability("campaigns.tag", {Role.DISTRICT_ADMIN, Role.CENTER_STAFF, Role.TOWNSHIP_OFFICER})
         registry.nav("campaigns", "专项行动", "campaigns:campaign_list", order=104, data_kind="reference")
-        registry.nav("campaigns_clues", "专项行动线索", "campaigns:list", order=105, data_kind="case",
+        registry.nav("campaigns_clues", "专项行动线索", "campaigns:list", order=105, data_kind="clue",
                      roles={Role.DISTRICT_ADMIN, Role.CENTER_STAFF, Role.TOWNSHIP_OFFICER, Role.DEPT_HANDLER,
                             Role.LEADER})

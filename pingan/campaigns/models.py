@@ -55,7 +55,12 @@ class ClueQuerySet(WorkflowQuerySet):
 class Clue(ScopedModel, WorkflowCase):
     """A clue (线索) of a campaign, from receipt through verification to hand-over (police or discipline
     inspection) and closure, or 查否. `jurisdiction` is the village the clue concerns; the reporter's name and
-    phone are stored encrypted and shown masked (a reporter may stay anonymous)."""
+    phone are stored encrypted and shown masked (a reporter may stay anonymous).
+
+    Data kind "clue", not "case" (举报线索保密): a clue is often about the village's own cadres and names who
+    reported it, so it is read by the township office, the centre and the leaders by place and by the unit it
+    is handed to, never by the village officer, the grid worker or the mediator of its place
+    (accounts.permissions.DATA_ACCESS)."""
 
     number = models.CharField("线索编号", max_length=40, unique=True)
     state = models.CharField("办理状态", max_length=30, choices=ClueState.choices, default=ClueState.RECEIVED,
@@ -79,7 +84,7 @@ class Clue(ScopedModel, WorkflowCase):
                                       related_name="+", verbose_name="登记人")
 
     objects = ClueQuerySet.as_manager()
-    scope_data_kind = "case"
+    scope_data_kind = "clue"
     scope_department_lookup = "handed_to_department"
     workflow_kind = "campaigns.clue"
 
@@ -94,8 +99,8 @@ class Clue(ScopedModel, WorkflowCase):
 
 
 class CampaignTag(ScopedModel):
-    """A matter of another kind (an event, a hazard, a dispute, a petition: any case kind) tagged to a campaign.
-    `jurisdiction` is the tagged matter's, so the tag is scoped like the matter."""
+    """A matter of another kind (an event, a hazard, a dispute, a petition: any case kind but a clue) tagged to a
+    campaign. `jurisdiction` is the tagged matter's, so the tag is scoped like the matter (data kind "case")."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tags", verbose_name="专项行动")
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", verbose_name="事项类型")

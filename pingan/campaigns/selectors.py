@@ -59,24 +59,30 @@ def reporter_shown(clue: Clue, user: Any) -> tuple[str, str]:
 
 
 def progress(user: Any, campaign: Campaign) -> dict[str, Any]:
-    """The progress report of one campaign, of what `user` may see."""
-    kind = get_kind("campaigns.clue")
-    clues = Clue.objects.visible_to(user).filter(campaign=campaign)
-    counts = clues.aggregate(
-        total=Count("pk"),
-        overdue=Count("pk", filter=Clue.objects.overdue_q()),
-        to_police=Count("pk", filter=Q(handed_to_department__category=POLICE)),
-        to_discipline=Count("pk", filter=Q(handed_to_department__category=DISCIPLINE)),
-        **{state: Count("pk", filter=Q(state=state)) for state in ClueState.values},
-    )
-    states = [(kind.state_label(s), counts[s]) for s in ClueState.values]
+    """The progress report of one campaign, of what `user` may see. A role without the "clue" data kind (the
+    village officer, the grid worker, the mediator: 举报线索保密) gets no clue part at all (`sees_clues`
+    False, no counts), not a count of zero that reads as "no clues here"."""
+    sees_clues = user is not None and user.may_see_data_kind("clue")
+    counts: dict[str, int] = {}
+    states: list[tuple[str, int]] = []
     timeline: dict[dt.date, dict[str, int]] = {}
-    for field, key in (("received_on", "received"), ("handed_on", "handed"), ("closed_on", "closed")):
-        rows = (clues.exclude(**{f"{field}__isnull": True}).annotate(m=TruncMonth(field)).values("m")
-                .annotate(n=Count("pk")).order_by())
-        for row in rows:
-            month = row["m"].date() if isinstance(row["m"], dt.datetime) else row["m"]
-            timeline.setdefault(month, {"received": 0, "handed": 0, "closed": 0})[key] = row["n"]
+    if sees_clues:
+        kind = get_kind("campaigns.clue")
+        clues = Clue.objects.visible_to(user).filter(campaign=campaign)
+        counts = clues.aggregate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=Clue.objects.overdue_q()),
+            to_police=Count("pk", filter=Q(handed_to_department__category=POLICE)),
+            to_discipline=Count("pk", filter=Q(handed_to_department__category=DISCIPLINE)),
+            **{state: Count("pk", filter=Q(state=state)) for state in ClueState.values},
+        )
+        states = [(kind.state_label(s), counts[s]) for s in ClueState.values]
+        for field, key in (("received_on", "received"), ("handed_on", "handed"), ("closed_on", "closed")):
+            rows = (clues.exclude(**{f"{field}__isnull": True}).annotate(m=TruncMonth(field)).values("m")
+                    .annotate(n=Count("pk")).order_by())
+            for row in rows:
+                month = row["m"].date() if isinstance(row["m"], dt.datetime) else row["m"]
+                timeline.setdefault(month, {"received": 0, "handed": 0, "closed": 0})[key] = row["n"]
     tagged = []
     for model in taggable_models():
         ct = ContentType.objects.get_for_model(model)
@@ -91,7 +97,8 @@ def progress(user: Any, campaign: Campaign) -> dict[str, Any]:
                        "states": [(mkind.state_label(s), n) for s, n in sorted(by_state.items())],
                        "overdue": matters.filter(model.objects.overdue_q()).count(),
                        "items": [(m, mkind.state_label(m.state), _url(model, m)) for m in items]})
-    return {"counts": counts, "states": states, "timeline": sorted(timeline.items()), "tagged": tagged}
+    return {"sees_clues": sees_clues, "counts": counts, "states": states, "timeline": sorted(timeline.items()),
+            "tagged": tagged}
 
 
 def _url(model, obj) -> str:

@@ -65,13 +65,16 @@ def campaign_tag(request, pk: int):
 
 
 def report_rows(campaign: Campaign, report: dict) -> list[list]:
-    c = report["counts"]
-    rows = [[f"{campaign.name} 进展情况"], ["线索总数", c["total"]]]
-    rows += [[label, n] for label, n in report["states"]]
-    rows += [["移交公安", c["to_police"]], ["移交纪检监察", c["to_discipline"]], ["超期未办结", c["overdue"]], [],
-             ["月份", "受理", "移交", "办结"]]
-    rows += [[f"{m:%Y-%m}", v["received"], v["handed"], v["closed"]] for m, v in report["timeline"]]
-    rows += [[], ["关联事项", "数量", "其中超期"]]
+    rows = [[f"{campaign.name} 进展情况"]]
+    if report["sees_clues"]:
+        c = report["counts"]
+        rows += [["线索总数", c["total"]]]
+        rows += [[label, n] for label, n in report["states"]]
+        rows += [["移交公安", c["to_police"]], ["移交纪检监察", c["to_discipline"]], ["超期未办结", c["overdue"]], [],
+                 ["月份", "受理", "移交", "办结"]]
+        rows += [[f"{m:%Y-%m}", v["received"], v["handed"], v["closed"]] for m, v in report["timeline"]]
+        rows += [[]]
+    rows += [["关联事项", "数量", "其中超期"]]
     for group in report["tagged"]:
         rows.append([group["label"], group["total"], group["overdue"]])
         rows += [[f"  {label}", n] for label, n in group["states"]]
@@ -101,14 +104,17 @@ def report_download(request, pk: int):
     return response
 
 
-def _require_cases(request):
-    if not request.user.may_see_data_kind("case"):
+def _require_clues(request):
+    """Clues are their own kind of data (举报线索保密): a role without it (the village officer, the grid worker,
+    the mediator) is refused the list (audited); a single clue answers 404 through `visible_to`."""
+    if not request.user.may_see_data_kind("clue"):
+        audit.denied(user=request.user, path=request.path)
         raise PermissionDenied("您的角色不能查看专项行动线索。")
 
 
 @login_required
 def clue_list(request):
-    _require_cases(request)
+    _require_clues(request)
     filterset = ClueFilter(request.GET or None, queryset=selectors.clue_list(request.user), request=request)
     errors = []
     if filterset.is_bound and not filterset.is_valid():

@@ -14,7 +14,7 @@ A model opts in by using `ScopedQuerySet.as_manager()` and declaring, as class a
 - `scope_department_lookup` / `scope_user_lookup`: optional lookups of the assigned department / user;
 - `scope_reader_department_lookups`: optional lookups of further departments that may *read* a row without
   handling it (the police station that referred a dispute to mediation sees its result; it is not "mine");
-- `scope_data_kind`: "directory", "reference", "case", "person", "health" or "audit" (see DATA_ACCESS);
+- `scope_data_kind`: "directory", "reference", "case", "clue", "person", "health" or "audit" (see DATA_ACCESS);
 - `scope_sensitive_rows`: optional {kind: Q} for rows of a more sensitive kind inside a model of a broader
   one (visits of health-kind enrolments are "health" inside the "person" visits): a user without that kind
   does not see the rows the Q matches.

@@ -165,7 +165,8 @@ API_BASENAME = {"events.event": "event", "hazards.hazard": "hazard", "disputes.d
 
 # Campaign clues (campaigns.clue, docs/modules/campaigns.md): 核查, 移交公安/纪检监察 and 查否 by the township office
 # and the centre; 办结 by the unit the clue was handed to (police_a → handler_a; 区纪委监委 has no persona) and
-# the township office. A clue lies in the village: the grid worker does not see it.
+# the township office. A clue lies in the village, but clues are their own data kind (举报线索保密): the village
+# officer, the grid worker and the mediator of its place do not see it.
 ALLOWED["campaigns.clue"] = {
     "verify": {"district_admin", "center_staff", "township_a"},
     "hand_police": {"district_admin", "center_staff", "township_a"},
@@ -174,8 +175,7 @@ ALLOWED["campaigns.clue"] = {
     "close": {"handler_a", "township_a"},
     "close_discipline": {"township_a"},
 }
-SEES["campaigns.clue"] = {"district_admin", "center_staff", "leader", "township_a", "village_a", "mediator_a",
-                          "handler_a"}
+SEES["campaigns.clue"] = {"district_admin", "center_staff", "leader", "township_a", "handler_a"}
 WITH_UNIT["campaigns.clue"] = "handed_police"
 SUPERVISORS["campaigns.clue"] = {"district_admin", "center_staff"}
 HANDLERS["campaigns.clue"] = {"handler_a", "township_a"}
