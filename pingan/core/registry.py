@@ -44,6 +44,13 @@ def nav_items(user: Any) -> list[NavItem]:
     return sorted((item for item in _NAV.values() if item.allowed(user)), key=lambda i: (i.order, i.key))
 
 
+def link_allowed(user: Any, url_name: str) -> bool:
+    """Whether a link to `url_name` is offered to `user`: the rule of its navigation entry, when it has one (a
+    page's shortcut to another page follows the menu, so no button leads to a refusal)."""
+    items = [item for item in _NAV.values() if item.url_name == url_name]
+    return not items or any(item.allowed(user) for item in items)
+
+
 def home_panel(order: int = 50):
     """Register `func(request) -> {"title", "url", "rows": [(label, value, url)], "links": [(text, url)], "empty": str} | None` for the home page."""
     def decorator(func: Callable[[Any], dict | None]):

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
-from pingan.core import audit
+from pingan.core import audit, registry
 from pingan.core.scoping import get_visible_or_404
 from pingan.core.services import validation_message
 from pingan.core.views import paginate
@@ -71,7 +71,8 @@ def make_list_view(reg: Register) -> Callable:
         rows = [(obj, [(h, cell(obj, p, request.user)) for h, p in reg.columns]) for obj in page]
         extra = []
         for text, url_name in reg.extra_links:
-            extra.append((text, reverse(url_name)))
+            if registry.link_allowed(request.user, url_name):
+                extra.append((text, reverse(url_name)))
         context = {**_base_context(reg, request), "filter": flt, "page": page, "rows": rows,
                    "headers": [h for h, _p in reg.columns], "ledger_url": _ledger_url(reg), "extra_links": extra,
                    "create_url": reverse(reg.route("create")) if reg.create else "",

@@ -83,8 +83,10 @@ def test_the_village_the_grid_and_the_mediator_get_nothing_of_their_own_villages
     # The case layer's rows about the clue (its log, the 督办) are clue rows too.
     assert not TransitionLog.objects.visible_to(user).filter(case_type="campaigns.clue").exists()
     assert not Supervision.objects.visible_to(user).filter(case_type="campaigns.clue").exists()
-    # The menu does not offer the clue list.
+    # The menu does not offer the clue list, nor does the campaigns page's shortcut (a button leading to a 403).
     assert "campaigns_clues" not in {item.key for item in registry.nav_items(user)}
+    campaigns = client.get(reverse("campaigns:campaign_list")).content.decode()
+    assert f'href="{reverse("campaigns:list")}"' not in campaigns
 
 
 def test_an_outsider_cannot_move_a_clue_and_nothing_is_written(world, login, api, clue):
@@ -115,6 +117,11 @@ def test_the_township_the_centre_and_the_leader_read_the_clue(world, login, api,
     assert ["线索总数", 1] in rows and ["已受理", 1] in rows
     assert Supervision.objects.visible_to(user).filter(case_type="campaigns.clue").count() == 1
     assert "campaigns_clues" in {item.key for item in registry.nav_items(user)}
+
+
+def test_the_campaigns_page_offers_the_clue_list_to_those_who_read_clues(world, login):
+    body = login(world.officer("a")).get(reverse("campaigns:campaign_list")).content.decode()
+    assert f'href="{reverse("campaigns:list")}"' in body and "专项行动线索" in body
 
 
 def test_the_sibling_township_sees_none_of_it(world, login, clue):
