@@ -21,6 +21,8 @@ class HallConfig(AppConfig):
         registry.nav("hall", "一窗受理", "hall:window", order=60, data_kind="case", capability="hall.register")
         registry.nav("hall_log", "受理台账", "hall:log", order=61, data_kind="case",
                      roles={Role.CENTER_STAFF, Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER, Role.LEADER})
+        registry.nav("hall_psych_counsellors", "心理咨询师名录", "hall:counsellors_list", order=61, data_kind="reference",
+                     roles={Role.CENTER_STAFF, Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER, Role.LEADER})
         registry.action_label("matter.create", "窗口登记事项")
         registry.action_label("matter.route", "事项分流")
         registry.action_label("matter.reroute", "事项改派")
@@ -34,3 +36,6 @@ class HallConfig(AppConfig):
         registry.action_label("dutyslot.create", "排班")
         registry.action_label("dutyslot.delete", "取消排班")
         registry.action_label("counsellor.create", "新增心理咨询师")
+        registry.action_label("counsellor.update", "修改心理咨询师")
+        registry.action_label("counsellor.deactivate", "停用心理咨询师")
+        registry.action_label("counsellor.delete", "删除心理咨询师")

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from django import forms
 
+from pingan.registers.forms import OUT_OF_SCOPE
+from pingan.registers.forms import RegisterForm as BaseRegisterForm
+
 from . import choices as c
+from .models import Counsellor
 
 
 class RegisterForm(forms.Form):
@@ -67,3 +71,55 @@ class UnitForm(forms.Form):
 class PeriodForm(forms.Form):
     date_from = forms.DateField(label="起")
     date_to = forms.DateField(label="止")
+
+
+class HallField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        from .filters import hall_label
+
+        return hall_label(obj)
+
+
+class AccountField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.full_name}（{obj.username}）" if obj.full_name and obj.full_name != obj.username else obj.username
+
+
+class CounsellorForm(BaseRegisterForm):
+    """心理咨询师名录: parses only (counsellor_create / counsellor_update check the hall, the account, the name).
+
+    The hall offers the centres the user may see (the district's, a township's); the account offers the active
+    accounts the user may see whose role reads 心理服务 appointments and whose scope is a centre's."""
+
+    class Meta:
+        model = Counsellor
+        fields = ["name", "organisation", "kind", "jurisdiction", "user", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        from pingan.accounts.models import User
+        from pingan.accounts.permissions import roles_with_access
+        from pingan.geo.models import Node
+
+        from .services import HALL_LEVELS, hall_of
+
+        super().__init__(*args, **kwargs)
+        halls = Node.objects.visible_to(self.actor).filter(level__in=HALL_LEVELS).order_by("path")
+        self.fields["jurisdiction"] = HallField(queryset=halls, label="所属中心", error_messages={
+            "required": "请选择所属中心。", "invalid_choice": OUT_OF_SCOPE})
+        if self.instance.pk:
+            self.initial["jurisdiction"] = self.instance.jurisdiction_id
+        elif "jurisdiction" not in self.initial:
+            hall = hall_of(self.actor)
+            self.initial["jurisdiction"] = hall.pk if hall is not None else None
+        accounts = (User.objects.visible_to(self.actor)
+                    .filter(is_active=True, role__in=roles_with_access("health"), scope__level__in=HALL_LEVELS)
+                    .order_by("username"))
+        self.fields["user"] = AccountField(queryset=accounts, required=False, label="登录账号",
+                                           empty_label="（不关联账号）",
+                                           help_text="关联后，该账号可填写和查看本人咨询的咨询记录。",
+                                           error_messages={"invalid_choice": OUT_OF_SCOPE})
+        if self.instance.pk:
+            self.initial["user"] = self.instance.user_id
+        for name in ("name", "organisation"):
+            label = self.fields[name].label
+            self.fields[name].error_messages["max_length"] = f"{label}最多 %(limit_value)d 字（现为 %(show_value)d 字）。"

@@ -169,7 +169,15 @@ def duty_units(user: Any):
 
 
 def counsellors(user: Any):
+    """The counsellors offered for new appointments: active ones only (a deactivated one stays in the 名录)."""
     return Counsellor.objects.visible_to(user).filter(is_active=True).order_by("name")
+
+
+def pending_appointments(user: Any, counsellor: Counsellor) -> int:
+    """How many of the counsellor's appointments are still booked from now on (a number: nothing of their
+    visitors or notes)."""
+    return (Appointment.objects.visible_to(user)
+            .filter(counsellor=counsellor, status=c.AppointmentStatus.BOOKED, starts_at__gte=timezone.now()).count())
 
 
 def appointments(user: Any):

@@ -16,11 +16,13 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from pingan.cases import deadlines
 from pingan.core import audit, personal
 from pingan.core.models import AuditEntry
+from pingan.core.services import model_create, model_update
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
 
@@ -417,13 +419,17 @@ def matter_followup(*, actor: Any, matter: Matter, note: Any, satisfaction: str,
 
 # ----------------------------------------------------------------------------------------- appointments
 def appointment_book(*, actor: Any, visitor: HallVisitor, counsellor: Any, starts_at: Any, minutes: Any = 50,
-                     matter: Matter | None = None, _errors: dict | None = None) -> Appointment:
-    """Book a 心理服务 session. A counsellor is never booked twice for overlapping times (checked under a lock on
-    the counsellor's row, and by a unique constraint on the start)."""
+                     matter: Matter | None = None, room: Any = "", _errors: dict | None = None) -> Appointment:
+    """Book a 心理服务 session with an active counsellor, in `room` (default 心理服务室). A counsellor is never
+    booked twice for overlapping times (checked under a lock on the counsellor's row, and by a unique constraint
+    on the start)."""
     _require(actor, "hall.route", "appointment.create", "您的角色不能预约心理服务。")
     errors = _errors if _errors is not None else {}
-    if not isinstance(counsellor, Counsellor) or not counsellor.is_active or (
-            actor is not None and not Counsellor.objects.visible_to(actor).filter(pk=counsellor.pk).exists()):
+    # Whether the counsellor is active is read from the database, not from the instance handed in (which may
+    # predate a 停用), and again under the row lock below (a 停用 at the same moment locks the same row).
+    if not isinstance(counsellor, Counsellor) or not (
+            Counsellor.objects.visible_to(actor) if actor is not None else Counsellor.objects.all()
+    ).filter(pk=counsellor.pk, is_active=True).exists():
         errors["counsellor"] = "请选择在岗的心理咨询师。"
     try:
         minutes = int(minutes)
@@ -431,6 +437,7 @@ def appointment_book(*, actor: Any, visitor: HallVisitor, counsellor: Any, start
             raise ValueError
     except (TypeError, ValueError):
         errors["minutes"] = "咨询时长应为 15 至 240 分钟。"
+    room = _text(room, "room", "咨询室", errors, limit=30) or "心理服务室"
     if not isinstance(starts_at, dt.datetime):
         errors["starts_at"] = "请填写预约时间。"
     elif starts_at < timezone.now() - dt.timedelta(minutes=5):
@@ -440,7 +447,9 @@ def appointment_book(*, actor: Any, visitor: HallVisitor, counsellor: Any, start
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        Counsellor.objects.select_for_update().filter(pk=counsellor.pk).first()
+        locked = Counsellor.objects.select_for_update().filter(pk=counsellor.pk).first()
+        if locked is None or not locked.is_active:
+            raise ValidationError({"counsellor": "请选择在岗的心理咨询师。"})
         ends = starts_at + dt.timedelta(minutes=minutes)
         clash = [a for a in Appointment.objects.filter(
             counsellor=counsellor, status=c.AppointmentStatus.BOOKED,
@@ -450,7 +459,7 @@ def appointment_book(*, actor: Any, visitor: HallVisitor, counsellor: Any, start
             at = timezone.localtime(clash[0].starts_at)
             raise ValidationError({"starts_at": f"{counsellor.name}在该时段已有预约（{at:%m-%d %H:%M} 起），请另选时间。"})
         appointment = Appointment(jurisdiction=visitor.jurisdiction, counsellor=counsellor, visitor=visitor,
-                                  matter=matter, starts_at=starts_at, minutes=minutes,
+                                  matter=matter, starts_at=starts_at, minutes=minutes, room=room,
                                   booked_by=actor if getattr(actor, "pk", None) else None)
         appointment.full_clean(exclude=["notes"])
         try:
@@ -490,23 +499,127 @@ def appointment_record(*, actor: Any, appointment: Appointment, status: str, not
 
 
 # --------------------------------------------------------------------------------------- duty and register
-def counsellor_create(*, actor: Any, hall: Node, name: str, organisation: str = "", user: Any = None,
-                      kind: str = c.DutyKind.INVITED) -> Counsellor:
-    _require(actor, "hall.manage_duty", "counsellor.create", "您的角色不能维护心理咨询师名录。")
+MANAGE_DUTY = "hall.manage_duty"
+COUNSELLOR_FIELDS = ("jurisdiction", "name", "organisation", "kind", "user", "is_active")
+COUNSELLOR_REFUSED = "您的角色不能维护心理咨询师名录。"
+
+
+def _counsellor_visible(actor: Any, counsellor: Counsellor, action: str) -> None:
+    if actor is not None and not Counsellor.objects.visible_to(actor).filter(pk=counsellor.pk).exists():
+        audit.record(actor=actor, action=action, obj=counsellor, outcome=AuditEntry.Outcome.FAILURE,
+                     detail="心理咨询师不在管辖范围内")
+        raise PermissionDenied("该心理咨询师不在您的管辖范围内。")
+
+
+def _counsellor_data(actor: Any, data: dict[str, Any], instance: Counsellor | None = None) -> dict[str, Any]:
+    """The checked values of a counsellor (for an update: the stored ones where `data` lacks a field).
+
+    - the hall (所属中心) is the district centre or a township's centre inside the actor's scope;
+    - a linked login account is an active account of a role that reads 心理服务 appointments, whose scope holds
+      the hall (an account below it would never see the appointments it is to record), and no other
+      counsellor's; the account must be one the actor may see;
+    - a counsellor who has appointments stays at the hall where they were booked."""
+    from pingan.accounts.models import User
+
+    def value(name: str, default: Any = None) -> Any:
+        if name in data:
+            return data[name]
+        return getattr(instance, name) if instance is not None else default
+
     errors: dict[str, str] = {}
-    name = _text(name, "name", "姓名", errors, required=True)
-    organisation = _text(organisation, "organisation", "所属机构", errors, limit=100)
+    out: dict[str, Any] = {}
+    out["name"] = _text(value("name"), "name", "姓名", errors, required=True, limit=50)
+    out["organisation"] = _text(value("organisation", ""), "organisation", "所属机构", errors, limit=100)
+    kind = value("kind", c.DutyKind.INVITED)
     if kind not in c.DutyKind.values:
-        errors["kind"] = "请选择入驻方式。"
+        errors["kind"] = "请选择入驻方式（常驻、轮驻或特邀）。"
+    out["kind"] = kind
+    active = value("is_active", True)
+    if not isinstance(active, bool):
+        errors["is_active"] = "在岗应为“是”或“否”。"
+    out["is_active"] = active
+    hall = value("jurisdiction")
+    if hall is None and instance is None and "jurisdiction" not in data:
+        hall = hall_of(actor)
+    if not isinstance(hall, Node):
+        errors["jurisdiction"] = "请选择所属中心（区综治中心或乡镇（街道）综治中心）。"
+    elif hall.level not in HALL_LEVELS:
+        errors["jurisdiction"] = "所属中心应为区综治中心或乡镇（街道）综治中心。"
+    elif not _in_scope(actor, hall):
+        errors["jurisdiction"] = "所选中心不在您的管辖范围内。"
+    elif instance is not None and hall.pk != instance.jurisdiction_id and instance.appointments.exists():
+        errors["jurisdiction"] = "该咨询师已有心理服务预约，不能改到其他中心；如已调离，请停用后在新中心另行登记。"
+    out["jurisdiction"] = hall
+    user = value("user")
+    if user is not None:
+        if not isinstance(user, User):
+            errors["user"] = "所选账号不存在或不在您的管辖范围内。"
+        elif actor is not None and not User.objects.visible_to(actor).filter(pk=user.pk).exists():
+            errors["user"] = "所选账号不存在或不在您的管辖范围内。"
+        elif not user.is_active:
+            errors["user"] = f"账号“{user.username}”已停用，不能关联。"
+        elif not user.may_see_data_kind("health"):
+            errors["user"] = f"账号“{user.username}”的角色不能查看心理服务预约，不能关联为咨询师账号。"
+        elif isinstance(hall, Node) and not (user.scope_path and hall.path.startswith(user.scope_path)):
+            errors["user"] = f"账号“{user.username}”的管辖范围不含所选中心，看不到该中心的预约，不能关联。"
+        elif Counsellor.objects.filter(user=user).exclude(pk=getattr(instance, "pk", None)).exists():
+            errors["user"] = f"账号“{user.username}”已关联其他咨询师。"
+    out["user"] = user
     if errors:
         raise ValidationError(errors)
-    counsellor = Counsellor(jurisdiction=hall, name=name, organisation=organisation, user=user, kind=kind)
-    counsellor.full_clean()
+    return out
+
+
+def counsellor_create(*, actor: Any, data: dict[str, Any]) -> Counsellor:
+    """登记心理咨询师 in a hall's 名录. `data`: name, organisation, kind (入驻方式), jurisdiction (the hall; default
+    the actor's), user (the login account that reads its appointments' notes), is_active."""
+    _require(actor, MANAGE_DUTY, "counsellor.create", COUNSELLOR_REFUSED)
+    values = _counsellor_data(actor, {k: v for k, v in data.items() if k in COUNSELLOR_FIELDS})
     with transaction.atomic():
-        counsellor.save()
-        audit.record(actor=actor, action="counsellor.create", obj=counsellor,
-                     changes={"after": audit.snapshot(counsellor)})
+        return model_create(actor=actor, model=Counsellor, action="counsellor.create", data=values)
+
+
+def counsellor_update(*, actor: Any, instance: Counsellor, data: dict[str, Any]) -> Counsellor:
+    """修改心理咨询师: only the fields given change (the others are read from the stored row); the change is
+    audited with its before and after. Setting `is_active` false deactivates the counsellor like
+    `counsellor_deactivate`."""
+    _require(actor, MANAGE_DUTY, "counsellor.update", COUNSELLOR_REFUSED)
+    _counsellor_visible(actor, instance, "counsellor.update")
+    given = {k: v for k, v in data.items() if k in COUNSELLOR_FIELDS}
+    values = _counsellor_data(actor, given, instance)
+    with transaction.atomic():
+        model_update(actor=actor, instance=instance, data={k: values[k] for k in given}, action="counsellor.update")
+    return instance
+
+
+def counsellor_deactivate(*, actor: Any, counsellor: Counsellor) -> Counsellor:
+    """停用: the counsellor leaves the 名录 of those offered for new appointments; their appointments and history
+    stay (a counsellor with appointments is never deleted). Appointments still booked keep their time: the
+    window calls the visitors to rebook (`pending_appointments` counts them)."""
+    _require(actor, MANAGE_DUTY, "counsellor.deactivate", COUNSELLOR_REFUSED)
+    _counsellor_visible(actor, counsellor, "counsellor.deactivate")
+    with transaction.atomic():
+        counsellor = Counsellor.objects.select_for_update().get(pk=counsellor.pk)
+        if not counsellor.is_active:
+            raise ValidationError({"is_active": "该咨询师已停用。"})
+        model_update(actor=actor, instance=counsellor, data={"is_active": False}, action="counsellor.deactivate")
     return counsellor
+
+
+def counsellor_delete(*, actor: Any, instance: Counsellor) -> None:
+    """删除 a counsellor entered by mistake; one with appointments is refused (停用 instead)."""
+    _require(actor, MANAGE_DUTY, "counsellor.delete", COUNSELLOR_REFUSED)
+    _counsellor_visible(actor, instance, "counsellor.delete")
+    with transaction.atomic():
+        if Appointment.objects.filter(counsellor=instance).exists():
+            raise ValidationError("该咨询师已有心理服务预约记录，不能删除；请改为停用。")
+        snap, pk = audit.snapshot(instance), instance.pk
+        try:
+            instance.delete()
+        except ProtectedError:
+            raise ValidationError("该咨询师已有心理服务预约记录，不能删除；请改为停用。") from None
+        instance.pk = pk
+        audit.record(actor=actor, action="counsellor.delete", obj=instance, changes={"before": snap})
 
 
 def duty_unit_create(*, actor: Any, hall: Node, data: dict[str, Any]) -> DutyUnit:

@@ -1,5 +1,8 @@
 from django.urls import path
 
+from pingan.registers import register_urlpatterns
+
+from . import registers as r
 from . import views
 
 app_name = "hall"
@@ -16,4 +19,6 @@ urlpatterns = [
     path("duty/slots/<int:pk>/delete/", views.duty_slot_delete, name="duty_slot_delete"),
     path("psych/", views.appointments, name="appointments"),
     path("psych/<int:pk>/", views.appointment_detail, name="appointment_detail"),
+    path("counsellors/<int:pk>/deactivate/", views.counsellor_deactivate, name="counsellors_deactivate"),
+    *register_urlpatterns(r.COUNSELLORS, detail_context=views.counsellor_context),
 ]

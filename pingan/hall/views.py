@@ -367,6 +367,41 @@ def duty_slot_delete(request, pk: int):
     return redirect(f"{reverse('hall:duty')}?week={monday:%Y-%m-%d}")
 
 
+# ------------------------------------------------------------------------------------- 心理咨询师名录
+def counsellor_context(request, counsellor: Counsellor) -> dict:
+    """The detail page's extras for those who keep the 名录: the 停用 button, and no 删除 button once the
+    counsellor has appointments (only whether they exist and how many are still to come: nothing else of them)."""
+    from .registers import COUNSELLORS
+
+    if not COUNSELLORS.may_write(request.user):
+        return {}
+    booked = Appointment.objects.visible_to(request.user).filter(counsellor=counsellor).exists()
+    context = {"deactivate_url": reverse("hall:counsellors_deactivate", args=[counsellor.pk])
+               if counsellor.is_active else "",
+               "pending": selectors.pending_appointments(request.user, counsellor) if booked else 0}
+    if booked:
+        context["delete_url"] = ""
+        context["has_appointments"] = True
+    return context
+
+
+@require_capability("hall.manage_duty")
+@require_POST
+@scoped(Counsellor)
+def counsellor_deactivate(request, pk: int):
+    """停用 a counsellor: no longer offered for new appointments; the 名录 and the history keep them."""
+    counsellor = get_visible_or_404(Counsellor, request.user, pk=pk)
+    try:
+        services.counsellor_deactivate(actor=request.user, counsellor=counsellor)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("hall:counsellors_detail", pk=counsellor.pk)
+    pending = selectors.pending_appointments(request.user, counsellor)
+    note = f"该咨询师还有 {pending} 次待进行的预约，请与来访人联系改约。" if pending else ""
+    messages.success(request, f"已停用：{counsellor}，不再用于新的心理服务预约。{note}")
+    return redirect("hall:counsellors_detail", pk=counsellor.pk)
+
+
 # ----------------------------------------------------------------------------------------- 心理服务
 @login_required
 def appointments(request):

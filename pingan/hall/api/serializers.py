@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from pingan.registers import RegisterSerializer
+
 from .. import choices as c
-from ..models import Matter
+from ..models import Counsellor, Matter
 
 
 class MatterSerializer(serializers.ModelSerializer):
@@ -72,3 +74,24 @@ class ProgressSerializer(serializers.Serializer):
     number = serializers.CharField()
     done = serializers.BooleanField()
     result = serializers.CharField()
+
+
+class CounsellorSerializer(RegisterSerializer):
+    """心理咨询师名录: the counsellor's own fields only (nothing of their appointments). `jurisdiction` is the hall
+    (the district centre or a township's centre; default the caller's); `user` the linked login account."""
+
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    hall_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True, default="")
+
+    class Meta:
+        model = Counsellor
+        fields = ["id", "name", "organisation", "kind", "kind_display", "jurisdiction", "hall_name", "user",
+                  "username", "is_active"]
+        extra_kwargs = {"jurisdiction": {"required": False, "allow_null": False, "label": "所属中心"},
+                        "user": {"validators": [], "required": False, "allow_null": True, "label": "登录账号"},
+                        "name": {"label": "姓名", "error_messages": {"max_length": "姓名最多 {max_length} 字。",
+                                                                       "null": "请填写姓名。"}},
+                        "organisation": {"label": "所属机构", "error_messages": {
+                            "max_length": "所属机构最多 {max_length} 字。", "null": "所属机构不能为 null，不填请留空。"}},
+                        "kind": {"label": "入驻方式"}, "is_active": {"label": "在岗"}}

@@ -15,12 +15,14 @@ from pingan.core.api import ScopedReadOnlyViewSet
 from pingan.core.middleware import client_address
 from pingan.core.models import AuditEntry
 from pingan.geo.models import Node
+from pingan.registers import RegisterViewSet
 
 from .. import selectors, services
+from ..registers import COUNSELLORS
 from ..filters import MatterFilter
 from ..models import Counsellor, HallVisitor, Matter
 from ..views import LOOKUP_LIMIT
-from .serializers import (LookupSerializer, MatterCreateSerializer, MatterRouteSerializer, MatterSerializer,
+from .serializers import (CounsellorSerializer, LookupSerializer, MatterCreateSerializer, MatterRouteSerializer, MatterSerializer,
                           ProgressSerializer)
 
 
@@ -92,3 +94,12 @@ class MatterLookupView(APIView):
         info = selectors.progress(matter)
         return Response({"code": matter.code, "route": info["route"], "stage": info["stage"],
                          "number": info["number"] or "", "done": info["done"], "result": info["result"] or ""})
+
+
+@extend_schema_view(list=extend_schema(summary="心理咨询师名录"), retrieve=extend_schema(summary="心理咨询师"),
+                    create=extend_schema(summary="登记心理咨询师"), update=extend_schema(summary="修改心理咨询师"),
+                    partial_update=extend_schema(summary="修改心理咨询师（部分字段；is_active=false 即停用）"),
+                    destroy=extend_schema(summary="删除心理咨询师（已有预约的不能删除，请停用）"))
+class CounsellorViewSet(RegisterViewSet):
+    register = COUNSELLORS
+    serializer_class = CounsellorSerializer
