@@ -11,6 +11,9 @@ assignment), not by asking `visible_to` (pingan/core/scoping.py is what is under
   handler ONLY the cases assigned to its department, wherever it sits.
 - person rows: by place; never a department handler. Health rows (enrolments of 严重精神障碍/艾滋病, their
   visits, treatment episodes, fund spending on them): as person rows, and never a mediator.
+- clue rows (专项行动线索, 举报线索保密): by place for the township office, the centre, the district and the
+  leader only, never the village officer, the grid worker or the mediator; a department handler ONLY the clues
+  handed to its department.
 - the leader reads like a county officer and writes nothing: every write route answers 403 (or 404/405).
 
 Every leak factory (pingan/*/testing.py) returns a record carrying a marker no other record shares. A page
@@ -41,6 +44,9 @@ from pingan.core.tests.test_leaks import _discover_testing_modules, _kwarg_names
 # The spec, written out (roles by their stored value, so the test does not read the code's role table).
 
 HEALTH_KINDS = {"mental", "aids"}  # 严重精神障碍患者, 艾滋病危险人员
+
+# Campaign clues are read by place only by these (举报线索保密: not the village, the grid or the mediator).
+CLUE_PLACE_ROLES = {"district_admin", "center_staff", "township_officer", "leader"}
 
 PLACE_ROLES = {"district_admin", "center_staff", "township_officer", "village_officer", "grid_worker", "mediator",
                "leader"}
@@ -73,9 +79,10 @@ MODEL_KINDS: dict[str, tuple[str, str, str]] = {
     "jobs.job": ("own", "", "no"),
     # Crime figures: aggregate statistics of a township (reference data by place, kept at township level).
     "crimes.crimecount": ("reference", "config", "no"),
-    # A campaign is a programme: seen at and below the level that set it up; its clues are cases by place.
+    # A campaign is a programme: seen at and below the level that set it up; its clues are their own kind
+    # ("clue": CLUE_PLACE_ROLES by place, a handler those handed to its department).
     "campaigns.campaign": ("reference", "config", "yes"),
-    "campaigns.clue": ("case", "", "no"),
+    "campaigns.clue": ("clue", "", "no"),
     # 社会治安 registers: teams, cameras, training by place (handlers too); members, officers, attendance are
     # person rows; patrols are teams' own records, like cases by place (no department is assigned one).
     "security.team": ("reference", "config", "no"),
@@ -141,7 +148,8 @@ SILENT_ROUTES = {
     "jobs:status": "任务进度：只有数字",
     "jobs:download": "任务结果文件：内容是台账，不是任务名",
     "campaigns:report_download": "专项行动进展情况 .xlsx：压缩的表格文件，看不到名称",
-    "disputes:subsidy_download": "误工补贴发放表 .xlsx：压缩的表格文件，看不到名称",
+    "disputes:subsidy_download": "误工补贴发放表导出页（GET）：只有地区、月份、件数、合计和“导出 Excel”按钮，不列案件；"
+                                 "POST 开始后台任务（jobs）",
     "api:dispute-parties": "纠纷的当事人列表（GET 读、POST 添加）：列出当事人，不重复纠纷本身的名称",
     "api:dispute-sessions": "纠纷的调解记录列表（GET 读、POST 添加）：列出调解记录，不重复纠纷本身的名称",
 }
@@ -194,6 +202,7 @@ LIST_ROUTES: dict[str, tuple[str, ...]] = {
     "security:attendances_list": ("security.attendance",),
     "disputes:list": ("disputes.dispute",),
     "petitions:list": ("petitions.petition",),
+    "hall:counsellors_list": ("hall.counsellor",),
 }
 # Query parameters that name another place or record (filters); each is sent alone with a foreign value.
 FOREIGN_FILTERS = ("jurisdiction", "place", "parent", "department", "category", "enrollment", "person", "fund",
@@ -209,7 +218,7 @@ class Record:
     marker: str
     markers: tuple[str, ...]
     label: str
-    kind: str          # reference / case / person / health
+    kind: str          # reference / case / clue / person / health
     sub: str           # reference sub-kind
     below: str         # yes / no / open
     path: str
@@ -262,7 +271,8 @@ def make_record(obj, variant: str, side: str) -> Record:
                   "disputes.dispute": "assigned_department_id",
                   "petitions.petition": "assigned_department_id",
                   "alerts.alert": "department_id",
-                  "cases.workflowattachment": "department_id"}.get(label)
+                  "cases.workflowattachment": "department_id",
+                  "campaigns.clue": "handed_to_department_id"}.get(label)
     return Record(obj=obj, variant=variant, side=side, marker=marker, markers=getattr(obj, "leak_markers", (marker,)),
                   label=label, kind=kind, sub=sub, below=below,
                   path=_path_of(obj), department_id=getattr(obj, department) if department else None,
@@ -289,8 +299,11 @@ def may_see(user, rec: Record) -> bool | None:
             return True
         return None if above and rec.below == "open" else False
     if role == "dept_handler":
-        return rec.kind == "case" and rec.department_id is not None and rec.department_id == user.department_id
+        return (rec.kind in ("case", "clue") and rec.department_id is not None
+                and rec.department_id == user.department_id)
     if role not in PLACE_ROLES:
+        return False
+    if rec.kind == "clue" and role not in CLUE_PLACE_ROLES:
         return False
     if rec.kind == "health" and role in ("mediator", "leader"):  # PIPL Art.28: neither needs individual health records
         return False
@@ -880,8 +893,17 @@ def _api_create_payloads(world, side, records) -> dict[str, tuple]:
         "api:petition-list": ("petitions.petition", {"jurisdiction": world.village(side).code, "form": "letter",
                                                      "content": f"{TEXT_FILL}：反映道路损毁",
                                                      "petitioners": [{"name": "孙八"}]}),
+        "api:petition-assigned-list-list": ("petitions.assignedlist", {"title": f"{TEXT_FILL}交办清单",
+                                                                       "assigning_body": "市信访局", "level": "city",
+                                                                       "received_on": today, "deadline": today,
+                                                                       "jurisdiction": world.township(side).code}),
+        "api:petition-reception-list": ("petitions.leaderreception", {"leader_name": "王镇长", "held_on": today,
+                                                                      "place": f"{TEXT_FILL}接待室", "kind": "reception",
+                                                                      "jurisdiction": world.township(side).code}),
         "api:hall-matter-list": ("hall.matter", {"visitor": rec("hall.hallvisitor").obj.pk, "category": "neighbour",
                                                  "topic": "邻里漏水", "summary": f"{TEXT_FILL}：楼上漏水"}),
+        "api:hall-counsellor-list": ("hall.counsellor", {"name": f"{TEXT_FILL}咨询师", "organisation": "区心理咨询协会",
+                                                         "kind": "invited", "jurisdiction": world.township(side).pk}),
         "api:disputes-org-list": ("disputes.mediationorg", {"name": f"{TEXT_FILL}调委会", "kind": "village",
                                                             "jurisdiction": world.village(side).pk}),
         "api:disputes-mediator-list": ("disputes.mediator", {"name": "周九", "org": rec("disputes.mediationorg").obj.pk,
