@@ -39,8 +39,6 @@ class NumbersOnFile(models.Model):
     phone_hash = LookupHashField("联系电话查询散列", max_length=64, blank=True, db_index=True)
     phone_masked = models.CharField("联系电话", max_length=20, blank=True)
 
-    NUMBER_FIELDS = ("id_cipher", "id_hash", "id_masked", "phone_cipher", "phone_hash", "phone_masked")
-
     class Meta:
         abstract = True
 

@@ -22,25 +22,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from pingan.core.models import ScopedModel
-from pingan.core.personal import CipherTextField, EncryptedTextField, LookupHashField, PhoneField
+from pingan.core.models import NumbersOnFile, ScopedModel
+from pingan.core.personal import EncryptedTextField, LookupHashField, PhoneField
 from pingan.core.scoping import ScopedQuerySet
 
 from . import choices as c
 
 
-class HallVisitor(ScopedModel):
+class HallVisitor(ScopedModel, NumbersOnFile):
     """Someone who came to (or called, or wrote to) the hall. `jurisdiction` is the hall's place (the district
     centre or a township's centre). Numbers are kept encrypted, with a keyed hash for exact lookup and the mask
     that pages show; `phone_tail` (last 4 digits) checks the citizen's lookup of their matter."""
 
     name = models.CharField("姓名", max_length=50)
-    id_cipher = CipherTextField("公民身份号码（密文）", blank=True)
-    id_hash = LookupHashField("公民身份号码查询散列", blank=True, db_index=True)
-    id_masked = models.CharField("公民身份号码", max_length=40, blank=True)
-    phone_cipher = CipherTextField("联系电话（密文）", blank=True)
-    phone_hash = LookupHashField("联系电话查询散列", blank=True, db_index=True)
-    phone_masked = models.CharField("联系电话", max_length=20, blank=True)
     phone_tail = LookupHashField("电话后四位散列", blank=True)
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                verbose_name="实有人口")

@@ -130,13 +130,11 @@ def _visitor(actor: Any, hall: Node, name: str, parsed: personal.IdNumber | None
     if found is not None:
         changes = {}
         if parsed is not None and not found.id_hash:
-            found.id_cipher, found.id_hash, found.id_masked = (personal.encrypt(parsed.value),
-                                                                personal.lookup_hash(parsed.value), parsed.masked)
+            found.put_id_number(parsed)
             changes["id_masked"] = ["", parsed.masked]
         if phone and not found.phone_hash:
-            found.phone_cipher = personal.encrypt(phone)
-            found.phone_hash = personal.lookup_hash(phone, namespace="phone")
-            found.phone_masked, found.phone_tail = personal.mask_phone(phone), tail_hash(phone[-4:])
+            found.put_phone(phone)
+            found.phone_tail = tail_hash(phone[-4:])
             changes["phone_masked"] = ["", found.phone_masked]
         if changes:
             found.save()
@@ -148,12 +146,12 @@ def _visitor(actor: Any, hall: Node, name: str, parsed: personal.IdNumber | None
 
         qs = Person.objects.visible_to(actor) if actor is not None else Person.objects.all()
         person = qs.filter(id_hash=personal.lookup_hash(parsed.value)).order_by().first()
-    visitor = HallVisitor(
-        jurisdiction=hall, name=name, person=person,
-        id_cipher=personal.encrypt(parsed.value) if parsed else "",
-        id_hash=personal.lookup_hash(parsed.value) if parsed else "", id_masked=parsed.masked if parsed else "",
-        phone_cipher=personal.encrypt(phone), phone_hash=personal.lookup_hash(phone, namespace="phone"),
-        phone_masked=personal.mask_phone(phone), phone_tail=tail_hash(phone[-4:]) if phone else "")
+    visitor = HallVisitor(jurisdiction=hall, name=name, person=person)
+    if parsed is not None:
+        visitor.put_id_number(parsed)
+    if phone:
+        visitor.put_phone(phone)
+        visitor.phone_tail = tail_hash(phone[-4:])
     visitor.full_clean()
     visitor.save()
     audit.record(actor=actor, action="hallvisitor.create", obj=visitor, changes={"after": audit.snapshot(visitor)})
