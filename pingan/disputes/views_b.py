@@ -270,7 +270,8 @@ def subsidy_detail(request, pk: int):
     user = request.user
     draft = sheet.status == c.SheetStatus.DRAFT
     return render(request, "disputes/subsidy_detail.html", {
-        "sheet": sheet, "lines": list(subsidy.sheet_lines(sheet)), "totals": totals,
+        # The lines a page at a time (a district month may hold hundreds); the totals above cover them all.
+        "sheet": sheet, "page": paginate(request, subsidy.sheet_lines(sheet)), "totals": totals,
         "grades": c.Grade, "draft": draft,
         "can_approve": draft and user.can("disputes.approve_subsidy") and sheet.created_by_id != user.pk,
         "own_sheet": draft and sheet.created_by_id == user.pk and user.can("disputes.approve_subsidy"),

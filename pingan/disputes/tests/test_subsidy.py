@@ -433,3 +433,27 @@ def test_the_old_link_shows_the_button_and_a_get_starts_nothing(world, cases, cl
     body = page.content.decode()
     assert page.status_code == 200 and "误工补贴发放表导出（河底镇2017年03月）" in body and "导出 Excel</button>" in body
     assert not Job.objects.exists() and not AuditEntry.objects.filter(action="subsidysheet.export").exists()
+
+
+def test_the_sheet_page_lists_its_lines_fifty_at_a_time_with_the_whole_count_and_total(world, client,
+                                                                                      django_assert_max_num_queries):
+    """120 simple cases of one mediator (120 × 50 = 6,000 yuan): page 1 and 2 show 50 lines each, page 3 the last
+    20; the header counts all 120, the totals cover them all, and the page's queries do not grow with the lines."""
+    from pingan.cases import engine
+    from pingan.disputes.models import Dispute
+
+    who = mediator(world, "a", name="钱调解")
+    day = dt.date(2017, 3, 2)
+    engine.case_register_bulk(actor=None, day_of=lambda d: d.registered_on, cases=[
+        Dispute(jurisdiction=world.village("a"), title=f"相邻纠纷{i:03d}", occurred_on=day, registered_on=day,
+                category="0902", summary="通行争执", state=S.ARCHIVED, closed_on=day, grade=c.Grade.SIMPLE,
+                graded_on=day, mediator=who, mediation_org=who.org) for i in range(120)])
+    sheet = subsidy.sheet_build(actor=world.officer("a"), node=world.township("a"), month=MARCH)
+    client.force_login(world.officer("a"))
+    url = reverse("disputes:subsidy_detail", args=[sheet.pk])
+    with django_assert_max_num_queries(25):
+        first = client.get(url).content.decode()
+    assert first.count('data-label="纠纷编号"') == 50 and "<dt>件数</dt><dd>120</dd>" in first
+    assert "6000 元" in first and "第 1 / 3 页，共 120 条" in first
+    last = client.get(url, {"page": 3}).content.decode()
+    assert last.count('data-label="纠纷编号"') == 20 and "第 3 / 3 页，共 120 条" in last
