@@ -1,6 +1,7 @@
 """Early-warning rules of the disputes module (found by pingan.alerts' autodiscovery of `<app>.alerts`).
 
-Six rules, each a warning about one dispute (its source) that puts it on the next 研判 meeting's agenda:
+Six rules, each a warning about one dispute (its source) that puts it on the next 研判 meeting's agenda,
+and one about a village:
 
     disputes.repeat_party   the same party (same ID number's hash or the same people-register person) in another
                             dispute registered within N days before it (N=30)
@@ -12,6 +13,10 @@ Six rules, each a warning about one dispute (its source) that puts it on the nex
                             the red warning and raises the orange one)
     disputes.overdue        open and past its due moment (the case layer's `overdue_q`); the key carries the due
                             moment, so an extension closes it and a new lapse raises a new one
+    disputes.anomaly        a village's disputes of one 大类 registered in the last complete month are anomalously
+                            many against its own previous 12 months (one-sided Poisson test, pingan.alerts.anomaly:
+                            p < 0.001, at least 3, at least 6 months of history); no single source, the village is
+                            the place; the key carries the month, so the next month's scan closes it
 
 How they fire. Every rule is a scan (`scan_alerts`, on the periodic schedule and after a seed or an import),
 because the case layer's bulk path (ledger imports, seeds) sends no `case_event`, and because the parties a
@@ -30,10 +35,12 @@ import logging
 from collections import defaultdict
 from typing import Any, Iterable
 
-from django.db.models import Q
+from django.db.models import Case, Count, F, Q, When
+from django.db.models.functions import Substr, TruncMonth
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from pingan.alerts import anomaly
 from pingan.alerts.registry import AlertSpec, Rule, register_rule, rule_params
 from pingan.cases.signals import case_event
 
@@ -48,6 +55,7 @@ MASS = "disputes.mass"
 MANY_PEOPLE = "disputes.many_people"
 VIOLENCE = "disputes.violence"
 OVERDUE = "disputes.overdue"
+ANOMALY = "disputes.anomaly"
 RULES = (REPEAT_PARTY, REPEAT_PLACE, MASS, MANY_PEOPLE, VIOLENCE, OVERDUE)
 SHOWN = 5  # other disputes' numbers named in a reason
 
@@ -202,6 +210,41 @@ def scan_overdue(params: dict, now: dt.datetime, pks: Iterable[int] | None = Non
                     f"至 {timezone.localtime(now):%Y-%m-%d %H:%M} 仍未办结" + (f"，已超期 {days} 天。" if days > 0 else "。")))
 
 
+def anomaly_counts(first: dt.date, end: dt.date):
+    """Disputes registered in [first, end) per (village, 大类, month): one aggregate query. A dispute at a grid
+    counts for the grid's village; one registered above village level (a township's own) for none."""
+    from pingan.geo.choices import Level
+
+    village = Case(When(jurisdiction__level=Level.GRID, then=F("jurisdiction__parent_id")),
+                   default=F("jurisdiction_id"))
+    return (Dispute.objects.filter(registered_on__gte=first, registered_on__lt=end,
+                                   jurisdiction__level__in=(Level.VILLAGE, Level.COMMUNITY, Level.GRID))
+            .order_by().annotate(place=village, group=Substr("category", 1, 2), month=TruncMonth("registered_on"))
+            .values_list("place", "group", "month").annotate(n=Count("pk")))
+
+
+def scan_anomaly(params: dict, now: dt.datetime):
+    """The villages whose disputes of one 大类 in the last complete month are anomalously many against their own
+    previous months (pingan.alerts.anomaly)."""
+    from pingan.geo.models import Node
+
+    settings = anomaly.settings_from(params)
+    first, target, end = anomaly.window(timezone.localdate(now), settings["months"])
+    found = anomaly.find_anomalies(anomaly_counts(first, end), target=target, **settings)
+    if not found:
+        return
+    villages = Node.objects.in_bulk({place for (place, _g), _r in found})
+    month = anomaly.month_label(target)
+    for (place, group), result in found:
+        village = villages[place]
+        label = c.CATEGORY_LABELS.get(group, group)
+        yield AlertSpec(
+            rule=ANOMALY, jurisdiction=village, source=None, key=f"{ANOMALY}:{village.pk}:{group}:{target:%Y-%m}",
+            title=f"{village.name}{label}类纠纷异常增多（{month}）",
+            reason=(f"{village.name}“{label}”类纠纷登记数：{result.explanation}。以本村过去各月的平均数为期望值作"
+                    f"单侧泊松检验，p 值小于检验水平即为异常增多，请研判是否有引发群体性事件的苗头。"))
+
+
 SCANS = {REPEAT_PARTY: scan_repeat_party, REPEAT_PLACE: scan_repeat_place, MASS: scan_mass,
          MANY_PEOPLE: scan_many_people, VIOLENCE: scan_violence, OVERDUE: scan_overdue}
 
@@ -226,6 +269,11 @@ register_rule(Rule(
 register_rule(Rule(
     key=OVERDUE, label="纠纷调处超期", module="disputes", level="yellow", scan=scan_overdue,
     description="未办结且已过办理期限的纠纷；延期或办结后下一次扫描自动关闭。", source_url=_source_url))
+register_rule(Rule(
+    key=ANOMALY, label="村(社区)某类纠纷异常增多", module="disputes", level="orange", scan=scan_anomaly,
+    description=("上一个完整月份里，某村(社区)某一大类纠纷的登记数与本村过去 N 个月的平均数相比异常偏多"
+                 "（单侧泊松检验 p 小于检验水平，且至少若干件、历史至少若干个月）；次月扫描时自动关闭。"),
+    params=dict(anomaly.PARAMS)))
 
 
 # ------------------------------------------------------------------------------------------------ one dispute

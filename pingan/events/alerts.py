@@ -1,0 +1,73 @@
+"""Early-warning rules of the grid-events module (found by pingan.alerts' autodiscovery of `<app>.alerts`).
+
+    events.anomaly  a village's grid events of one 大类 reported in the last complete month are anomalously many
+                    against its own previous 12 months (one-sided Poisson test, pingan.alerts.anomaly: p < 0.001,
+                    at least 3 events, at least 6 months of history), orange
+
+A periodic scan (`scan_alerts`): one aggregate query counts the events per (village, 大类, month) over the
+last complete month and the months before it; an event at a grid counts for the grid's village, duplicates
+(重复件) are not counted (as in the indicators). The warning is about a village, not one event: the village
+is its place and it has no source record. Its key carries the month, so the scan after the next month ends
+closes it (原因已消除) and a village still rising is warned about again for the new month.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Case, Count, F, When
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from pingan.alerts import anomaly
+from pingan.alerts.registry import AlertSpec, Rule, register_rule
+from pingan.geo.choices import Level
+from pingan.geo.models import Node
+
+from .choices import EventState
+from .models import Category, Event
+
+ANOMALY = "events.anomaly"
+RULES = (ANOMALY,)
+
+
+def anomaly_counts(first: dt.date, end: dt.date):
+    """Events reported in [first, end) (local dates) per (village, 大类, month): one aggregate query."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
+    stop = dt.datetime.combine(end, dt.time.min, tzinfo=tz)
+    village = Case(When(jurisdiction__level=Level.GRID, then=F("jurisdiction__parent_id")),
+                   default=F("jurisdiction_id"))
+    return (Event.objects.filter(reported_at__gte=start, reported_at__lt=stop,
+                                 jurisdiction__level__in=(Level.VILLAGE, Level.COMMUNITY, Level.GRID))
+            .exclude(state=EventState.DUPLICATE)
+            .order_by().annotate(place=village, group=Coalesce("category__parent_id", "category_id"),
+                                 month=TruncMonth("reported_at"))
+            .values_list("place", "group", "month").annotate(n=Count("pk")))
+
+
+def scan_anomaly(params: dict, now: dt.datetime):
+    """The villages whose events of one 大类 in the last complete month are anomalously many against their own
+    previous months."""
+    settings = anomaly.settings_from(params)
+    first, target, end = anomaly.window(timezone.localdate(now), settings["months"])
+    found = anomaly.find_anomalies(anomaly_counts(first, end), target=target, **settings)
+    if not found:
+        return
+    villages = Node.objects.in_bulk({place for (place, _g), _r in found})
+    names = dict(Category.objects.filter(pk__in={group for (_p, group), _r in found}).values_list("pk", "name"))
+    month = anomaly.month_label(target)
+    for (place, group), result in found:
+        village = villages[place]
+        label = names.get(group, "")
+        yield AlertSpec(
+            rule=ANOMALY, jurisdiction=village, source=None, key=f"{ANOMALY}:{village.pk}:{group}:{target:%Y-%m}",
+            title=f"{village.name}{label}类事件异常增多（{month}）",
+            reason=(f"{village.name}“{label}”类网格事件上报数：{result.explanation}。以本村过去各月的平均数为期望值"
+                    f"作单侧泊松检验，p 值小于检验水平即为异常增多，请研判是否有引发群体性事件的苗头。"))
+
+
+register_rule(Rule(
+    key=ANOMALY, label="村(社区)某类事件异常增多", module="events", level="orange", scan=scan_anomaly,
+    description=("上一个完整月份里，某村(社区)某一大类网格事件的上报数与本村过去 N 个月的平均数相比异常偏多"
+                 "（单侧泊松检验 p 小于检验水平，且至少若干件、历史至少若干个月）；次月扫描时自动关闭。"),
+    params=dict(anomaly.PARAMS)))
