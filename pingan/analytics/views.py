@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from pingan.core import indicators
 from pingan.core.views import require_capability
-from pingan.geo.choices import Level
+from pingan.geo.choices import CODE_LENGTH, Level
 from pingan.geo.models import Node
 
 from .params import BadRequest, default_period, parse_period, resolve_node
@@ -48,11 +48,30 @@ def stats(request):
                                                         "help": ind.help, "kind": ind.kind})
         groups = [{"name": name, "label": indicators.GROUP_LABELS.get(name, name), "items": items}
                   for name, items in by_group.items()]
-    # The node picker: the user's scope and the townships under it (villages by code in the text box).
-    choices = []
-    if user.scope_id:
-        choices = list(Node.objects.visible_to(user).filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.CITY,
-                                                                        Level.PROVINCE])
-                       .order_by("path").values_list("code", "name")[:300])
     return render(request, "analytics/stats.html", {"params": params, "error": error, "groups": groups, "node": node,
-                                                    "choices": choices}, status=status)
+                                                    "choices": place_choices(user)}, status=status)
+
+
+def place_choices(user) -> list[tuple[str, str]]:
+    """The datalist of the 辖区 box: (value, hint) for the user's visible county, townships and villages by name,
+    in one query; a name that occurs twice is given as “名称（所属乡镇）”, which the box also accepts."""
+    if not user.scope_id:
+        return []
+    rows = list(Node.objects.visible_to(user).exclude(level=Level.GRID).order_by("path")
+                .values_list("code", "name", "level", "path")[:1000])
+    names = {code: name for code, name, _level, _path in rows}
+    labels = dict(Level.choices)
+    counts: dict[str, int] = {}
+    for _code, name, _level, _path in rows:
+        counts[name] = counts.get(name, 0) + 1
+    township_len = CODE_LENGTH[Level.TOWNSHIP]
+    choices = []
+    for code, name, level, path in rows:
+        value = name
+        if counts[name] > 1:
+            above = [c for c in path.split("/") if c and c != code]
+            township = [c for c in above if len(c) == township_len]
+            within = names.get((township or above or [""])[-1], "")
+            value = f"{name}（{within}）" if within else name
+        choices.append((value, labels.get(level, "")))
+    return choices

@@ -19,8 +19,10 @@ class StatsView(APIView):
         summary="统计指标",
         parameters=[
             OpenApiParameter("from", OpenApiTypes.DATE, description="开始日期（含），默认今年 1 月 1 日"),
-            OpenApiParameter("to", OpenApiTypes.DATE, description="截止日期（含），默认今天"),
-            OpenApiParameter("jurisdiction", OpenApiTypes.STR, description="区划代码，默认调用者的管辖范围"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="截止日期（含），默认今天；统计期不能倒置，最长 10 年"),
+            OpenApiParameter("jurisdiction", OpenApiTypes.STR,
+                             description="辖区：区划代码或名称（全称、简称如“河底”、村名如“固庄村”，重名时写“名称（所属乡镇）”），"
+                                         "默认调用者的管辖范围；不存在或不在管辖范围内 404，重名 400"),
         ],
         responses={200: OpenApiTypes.OBJECT},
     )

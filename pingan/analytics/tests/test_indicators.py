@@ -122,7 +122,7 @@ def test_the_stats_command_prints_a_table_with_percentages(world, hazards):
     (("--from", "2017-02-30", "--to", "2017-12-31"), "日期不存在"),
     (("--from", "yesterday", "--to", "2017-12-31"), "开始日期“yesterday”无效"),
     (("--from", "2017-12-31", "--to", "2017-01-01"), "晚于截止日期"),
-    (("--from", "2017-01-01", "--to", "2017-12-31", "--jurisdiction", "999999"), "区划代码“999999”不存在"),
+    (("--from", "2017-01-01", "--to", "2017-12-31", "--jurisdiction", "999999"), "辖区“999999”不存在"),
 ])
 def test_the_stats_command_rejects_bad_input_in_chinese(world, args, message):
     code, _, err = stats(*args)

@@ -1,7 +1,8 @@
-"""manage.py stats --from DATE --to DATE [--jurisdiction CODE] --format json|table
+"""manage.py stats --from DATE --to DATE [--jurisdiction CODE|NAME] --format json|table
 
 Prints the indicators of docs/indicators.md for the period [from, to] (inclusive) and the node (default the
-root of the tree). Bad input ends with a Chinese message and a non-zero exit status.
+root of the tree; a name as on the page). Bad input (reversed or longer than 10 years, impossible
+dates, unknown or ambiguous places) ends with a Chinese message and a non-zero exit status.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="date_from", required=True, help="开始日期（含），如 2017-01-01")
         parser.add_argument("--to", dest="date_to", required=True, help="截止日期（含），如 2017-12-31")
-        parser.add_argument("--jurisdiction", default="", help="区划代码（默认整个辖区）")
+        parser.add_argument("--jurisdiction", default="", help="区划代码或名称，如 140311101、河底镇、固庄村（默认整个辖区）")
         parser.add_argument("--format", choices=["json", "table"], default="json", help="输出格式：json 或 table")
 
     def handle(self, *args, **options):
