@@ -167,6 +167,11 @@ def _require_cases(user) -> None:
         raise PermissionDenied("您的角色不能查看案件。")
 
 
+def _data_kind(surface: Surface) -> str:
+    """The kind of data the surface's cases are (campaign clues are "clue", core.scoping)."""
+    return getattr(surface.model, "scope_data_kind", "case")
+
+
 def _require_write(request) -> None:
     """Leaders read only: every write route refuses them before reading the form (audited)."""
     if not request.user.can("data.write"):
@@ -449,8 +454,9 @@ def queue_tabs(surface: Surface, user) -> list[QueueTab]:
 
 
 def queue_counts(surface: Surface, user) -> dict[str, int] | None:
-    """Each tab's count (one COUNT each, so each uses its own index); None for a role that sees no cases."""
-    if not user.may_see_data_kind("case"):
+    """Each tab's count (one COUNT each, so each uses its own index); None for a role that sees no cases of
+    the kind's data kind."""
+    if not user.may_see_data_kind(_data_kind(surface)):
         return None
     kind = surface.case_kind
     base = mine(surface, user)
@@ -522,6 +528,10 @@ def queue(request, *, kind_label: str):
     surface = surface_for(kind_label)
     user = request.user
     _require_cases(user)
+    if not user.may_see_data_kind(_data_kind(surface)):
+        # A kind of its own (clues): a role without it is refused the queue, audited, as it is the kind's list.
+        audit.denied(user=user, path=request.path)
+        raise PermissionDenied("您的角色不能查看此类事项。")
     tabs = queue_tabs(surface, user)
     counts = queue_counts(surface, user) or {}
     names = [t.name for t in tabs]

@@ -67,7 +67,9 @@ def test_the_village_the_grid_and_the_mediator_get_nothing_of_their_own_villages
     assert AuditEntry.objects.filter(action="permission_denied", actor=user,
                                      object_repr=reverse("campaigns:list")).count() == 1
     queue = client.get(reverse("campaigns:queue"))
-    assert queue.status_code in (200, 403) and clue.number not in queue.content.decode()
+    assert queue.status_code == 403 and clue.number not in queue.content.decode()
+    assert AuditEntry.objects.filter(action="permission_denied", actor=user,
+                                     object_repr=reverse("campaigns:queue")).count() == 1
     # The campaign itself is a programme they may see; its page and export carry no clue part at all.
     page = client.get(reverse("campaigns:campaign_detail", args=[clue.campaign_id]))
     body = page.content.decode()
@@ -109,6 +111,7 @@ def test_the_township_the_centre_and_the_leader_read_the_clue(world, login, api,
     assert clue.number in client.get(reverse("campaigns:detail", args=[clue.pk])).content.decode()
     listed = client.get(reverse("campaigns:list"))
     assert listed.status_code == 200 and listed.context["page"].paginator.count == 1
+    assert client.get(reverse("campaigns:queue")).status_code == 200
     assert [row["number"] for row in api(user).get(reverse("api:clue-list")).json()["results"]] == [clue.number]
     report = client.get(reverse("campaigns:campaign_detail", args=[clue.campaign_id])).context["report"]
     assert report["sees_clues"] is True and report["counts"]["total"] == 1 and report["counts"]["received"] == 1
