@@ -211,3 +211,47 @@ def find_anomalies(counts: Counts,
         if result.anomalous:
             found.append((key, result))
     return found
+
+
+# ------------------------------------------------------------------------------------ the modules' scans
+def village_of_record():
+    """The ORM expression of a record's village: its jurisdiction, or the grid's parent village (Django)."""
+    from django.db.models import Case, F, When
+
+    from pingan.geo.choices import Level
+
+    return Case(When(jurisdiction__level=Level.GRID, then=F("jurisdiction__parent_id")),
+                default=F("jurisdiction_id"))
+
+
+VILLAGE_LEVELS = ("village", "community", "grid")  # records at these levels count for a village
+
+
+def village_scan(*, rule: str, params: Mapping[str, Any], now: dt.datetime, counts, labels, subject: str,
+                 noun: str):
+    """The warnings of one module's village anomaly rule (`events.anomaly`, `disputes.anomaly`).
+
+    `counts(first, end)`: rows (village id, 大类, month, n) of [first, end); `labels(groups)`: {大类: name};
+    `subject`: what is counted, as the reason says it ("网格事件上报数"); `noun`: the title's word ("事件")."""
+    from django.utils import timezone
+
+    from pingan.geo.models import Node
+
+    from .registry import AlertSpec
+
+    settings = settings_from(params)
+    first, target, end = window(timezone.localdate(now), settings["months"])
+    found = find_anomalies(counts(first, end), target=target, **settings)
+    if not found:
+        return
+    villages = Node.objects.in_bulk({place for (place, _g), _r in found})
+    names = labels({group for (_p, group), _r in found})
+    month = month_label(target)
+    for (place, group), result in found:
+        village = villages[place]
+        label = names.get(group, group)
+        yield AlertSpec(
+            rule=rule, jurisdiction=village, source=None, key=f"{rule}:{village.pk}:{group}:{target:%Y-%m}",
+            title=f"{village.name}{label}类{noun}异常增多（{month}）",
+            reason=(f"{village.name}“{label}”类{subject}：{result.explanation}。以本村过去各月的平均数为期望值"
+                    f"作单侧泊松检验，p 值小于检验水平即为异常增多，请研判是否有引发群体性事件的苗头。"))

@@ -35,7 +35,7 @@ import logging
 from collections import defaultdict
 from typing import Any, Iterable
 
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Count, Q
 from django.db.models.functions import Substr, TruncMonth
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -213,36 +213,18 @@ def scan_overdue(params: dict, now: dt.datetime, pks: Iterable[int] | None = Non
 def anomaly_counts(first: dt.date, end: dt.date):
     """Disputes registered in [first, end) per (village, 大类, month): one aggregate query. A dispute at a grid
     counts for the grid's village; one registered above village level (a township's own) for none."""
-    from pingan.geo.choices import Level
-
-    village = Case(When(jurisdiction__level=Level.GRID, then=F("jurisdiction__parent_id")),
-                   default=F("jurisdiction_id"))
     return (Dispute.objects.filter(registered_on__gte=first, registered_on__lt=end,
-                                   jurisdiction__level__in=(Level.VILLAGE, Level.COMMUNITY, Level.GRID))
-            .order_by().annotate(place=village, group=Substr("category", 1, 2), month=TruncMonth("registered_on"))
+                                   jurisdiction__level__in=anomaly.VILLAGE_LEVELS)
+            .order_by().annotate(place=anomaly.village_of_record(), group=Substr("category", 1, 2), month=TruncMonth("registered_on"))
             .values_list("place", "group", "month").annotate(n=Count("pk")))
 
 
 def scan_anomaly(params: dict, now: dt.datetime):
     """The villages whose disputes of one 大类 in the last complete month are anomalously many against their own
     previous months (pingan.alerts.anomaly)."""
-    from pingan.geo.models import Node
-
-    settings = anomaly.settings_from(params)
-    first, target, end = anomaly.window(timezone.localdate(now), settings["months"])
-    found = anomaly.find_anomalies(anomaly_counts(first, end), target=target, **settings)
-    if not found:
-        return
-    villages = Node.objects.in_bulk({place for (place, _g), _r in found})
-    month = anomaly.month_label(target)
-    for (place, group), result in found:
-        village = villages[place]
-        label = c.CATEGORY_LABELS.get(group, group)
-        yield AlertSpec(
-            rule=ANOMALY, jurisdiction=village, source=None, key=f"{ANOMALY}:{village.pk}:{group}:{target:%Y-%m}",
-            title=f"{village.name}{label}类纠纷异常增多（{month}）",
-            reason=(f"{village.name}“{label}”类纠纷登记数：{result.explanation}。以本村过去各月的平均数为期望值作"
-                    f"单侧泊松检验，p 值小于检验水平即为异常增多，请研判是否有引发群体性事件的苗头。"))
+    return anomaly.village_scan(
+        rule=ANOMALY, params=params, now=now, counts=anomaly_counts, subject="纠纷登记数", noun="纠纷",
+        labels=lambda groups: {g: c.CATEGORY_LABELS.get(g, g) for g in groups})
 
 
 SCANS = {REPEAT_PARTY: scan_repeat_party, REPEAT_PLACE: scan_repeat_place, MASS: scan_mass,

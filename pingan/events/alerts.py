@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, Count, F, When
+from django.db.models import Count
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from pingan.alerts import anomaly
-from pingan.alerts.registry import AlertSpec, Rule, register_rule
-from pingan.geo.choices import Level
-from pingan.geo.models import Node
+from pingan.alerts.registry import Rule, register_rule
 
 from .choices import EventState
 from .models import Category, Event
@@ -35,12 +33,10 @@ def anomaly_counts(first: dt.date, end: dt.date):
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
     stop = dt.datetime.combine(end, dt.time.min, tzinfo=tz)
-    village = Case(When(jurisdiction__level=Level.GRID, then=F("jurisdiction__parent_id")),
-                   default=F("jurisdiction_id"))
     return (Event.objects.filter(reported_at__gte=start, reported_at__lt=stop,
-                                 jurisdiction__level__in=(Level.VILLAGE, Level.COMMUNITY, Level.GRID))
+                                 jurisdiction__level__in=anomaly.VILLAGE_LEVELS)
             .exclude(state=EventState.DUPLICATE)
-            .order_by().annotate(place=village, group=Coalesce("category__parent_id", "category_id"),
+            .order_by().annotate(place=anomaly.village_of_record(), group=Coalesce("category__parent_id", "category_id"),
                                  month=TruncMonth("reported_at"))
             .values_list("place", "group", "month").annotate(n=Count("pk")))
 
@@ -48,22 +44,9 @@ def anomaly_counts(first: dt.date, end: dt.date):
 def scan_anomaly(params: dict, now: dt.datetime):
     """The villages whose events of one 大类 in the last complete month are anomalously many against their own
     previous months."""
-    settings = anomaly.settings_from(params)
-    first, target, end = anomaly.window(timezone.localdate(now), settings["months"])
-    found = anomaly.find_anomalies(anomaly_counts(first, end), target=target, **settings)
-    if not found:
-        return
-    villages = Node.objects.in_bulk({place for (place, _g), _r in found})
-    names = dict(Category.objects.filter(pk__in={group for (_p, group), _r in found}).values_list("pk", "name"))
-    month = anomaly.month_label(target)
-    for (place, group), result in found:
-        village = villages[place]
-        label = names.get(group, "")
-        yield AlertSpec(
-            rule=ANOMALY, jurisdiction=village, source=None, key=f"{ANOMALY}:{village.pk}:{group}:{target:%Y-%m}",
-            title=f"{village.name}{label}类事件异常增多（{month}）",
-            reason=(f"{village.name}“{label}”类网格事件上报数：{result.explanation}。以本村过去各月的平均数为期望值"
-                    f"作单侧泊松检验，p 值小于检验水平即为异常增多，请研判是否有引发群体性事件的苗头。"))
+    return anomaly.village_scan(
+        rule=ANOMALY, params=params, now=now, counts=anomaly_counts, subject="网格事件上报数", noun="事件",
+        labels=lambda groups: dict(Category.objects.filter(pk__in=groups).values_list("pk", "name")))
 
 
 register_rule(Rule(
