@@ -63,6 +63,23 @@ def require_decide(request) -> None:
         raise PermissionDenied("您的角色只能查看，不能办理。")
 
 
+def create_through(request, input_class, context, write) -> tuple[Any, Response | None]:
+    """The create of a 交办清单 or a 接访: parse with `input_class`, leave out an empty `jurisdiction` (the service
+    then takes the caller's own unit), write through the page's service `write(actor=, data=)`. (the object,
+    None) or (None, the 400 answer)."""
+    require_decide(request)
+    serializer = input_class(data=request.data, context=context)
+    if not serializer.is_valid():
+        return None, bad_input(input_errors(serializer.errors))
+    data = dict(serializer.validated_data)
+    if data.get("jurisdiction") is None:
+        data.pop("jurisdiction", None)
+    try:
+        return write(actor=request.user, data=data), None
+    except ValidationError as exc:
+        return None, bad_input(service_errors(exc))
+
+
 def require_repeat_tool(request) -> None:
     """The repeat panel's rule (views_b.repeat_panel): the officer who registers or decides, and writes."""
     user = request.user
@@ -118,18 +135,9 @@ class AssignedListViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return Response(AssignedListDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
     def create(self, request, *args, **kwargs):
-        require_decide(request)
-        serializer = AssignedListInputSerializer(data=request.data, context=self.get_serializer_context())
-        if not serializer.is_valid():
-            return bad_input(input_errors(serializer.errors))
-        data = dict(serializer.validated_data)
-        if data.get("jurisdiction") is None:
-            data.pop("jurisdiction", None)
-        try:
-            made = lists.list_create(actor=request.user, data=data)
-        except ValidationError as exc:
-            return bad_input(service_errors(exc))
-        return self._detail(made.pk, status.HTTP_201_CREATED)
+        made, refused = create_through(request, AssignedListInputSerializer, self.get_serializer_context(),
+                                       lists.list_create)
+        return refused if refused is not None else self._detail(made.pk, status.HTTP_201_CREATED)
 
     @extend_schema(summary="列入信访事项（按 id 或编号；全部在您的管辖范围内才列入，否则一件也不列入）",
                    request=ListAttachSerializer, responses={200: AssignedListDetailSerializer, **ERRORS})
@@ -220,18 +228,9 @@ class ReceptionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedR
         return Response(ReceptionSerializer(self.get_queryset().get(pk=pk)).data, status=code)
 
     def create(self, request, *args, **kwargs):
-        require_decide(request)
-        serializer = ReceptionInputSerializer(data=request.data, context=self.get_serializer_context())
-        if not serializer.is_valid():
-            return bad_input(input_errors(serializer.errors))
-        data = dict(serializer.validated_data)
-        if data.get("jurisdiction") is None:
-            data.pop("jurisdiction", None)
-        try:
-            made = receptions.reception_save(actor=request.user, data=data)
-        except ValidationError as exc:
-            return bad_input(service_errors(exc))
-        return self._fresh(made.pk, status.HTTP_201_CREATED)
+        made, refused = create_through(request, ReceptionInputSerializer, self.get_serializer_context(),
+                                       receptions.reception_save)
+        return refused if refused is not None else self._fresh(made.pk, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         reception = self.get_object()
