@@ -19,7 +19,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
-setup: $(VENV)/.installed
+# ECharts (and any browser library) from npm into node_modules/, served by the app through STATICFILES_DIRS.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
 
 migrate: setup
 	$(PY) manage.py migrate --noinput -v0
@@ -63,4 +68,4 @@ bench: setup
 	@bash bench/run.sh
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache

@@ -314,7 +314,13 @@ def _package_static(package: str) -> list[Path]:
     return [folder] if folder.is_dir() else []
 
 
-STATICFILES_DIRS = [BASE_DIR / "static", *_package_static("leaflet")]
+def _npm_static(package: str, folder: str) -> list[tuple[str, Path]]:
+    """A browser library installed by `make setup` from npm (package.json), served under its package name."""
+    path = BASE_DIR / "node_modules" / package / folder
+    return [(package, path)] if path.is_dir() else []
+
+
+STATICFILES_DIRS = [BASE_DIR / "static", *_package_static("leaflet"), *_npm_static("echarts", "dist")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
