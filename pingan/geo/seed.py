@@ -7,9 +7,10 @@ from pathlib import Path
 from pingan.core.registry import seeder
 from pingan.core.seed import SeedContext
 
+from . import boundaries as geom
 from . import services
 from .choices import Level
-from .models import LiaisonPoint, Node
+from .models import Boundary, LiaisonPoint, Node
 
 DATA = Path(__file__).resolve().parent / "data" / "jiaoqu.csv"
 # The real district's area.
@@ -58,6 +59,47 @@ def _grids(ctx: SeedContext, root: Node) -> int:
                     longitude=_coord(float(village.longitude) + jitter_lng, *LNG_RANGE))
             created += 1
     return created
+
+
+def _boundaries(ctx: SeedContext, root: Node) -> int:
+    """Plausible polygons around the real village points: the county outline is a buffered concave hull of
+    the villages; each village its Voronoi cell clipped to the outline; a township the union of its villages;
+    each village's grids split its cell (a grid whose point falls outside moves to a point of its own cell).
+    Deterministic for a seed (the grid sites come from the seed's random stream)."""
+    if Boundary.objects.filter(node=root).exists():
+        return 0
+    rng = ctx.fork(f"geo-boundaries-{root.code}")
+    villages = list(Node.objects.filter(path__startswith=root.path, level__in=[Level.VILLAGE, Level.COMMUNITY],
+                                        latitude__isnull=False).order_by("code"))
+    if len(villages) < 3:
+        return 0
+    points = {v.pk: (float(v.longitude), float(v.latitude)) for v in villages}
+    outline = geom.county_outline(points.values())
+    cells = geom.voronoi_cells(points, outline)
+    source = "演示数据（按村点位生成）"
+    services.boundary_save(actor=None, node=root, geometry=outline, source=source)
+    made = 1
+    by_township: dict[int, list] = {}
+    for village in villages:
+        services.boundary_save(actor=None, node=village, geometry=cells[village.pk], source=source)
+        by_township.setdefault(village.parent_id, []).append(cells[village.pk])
+        made += 1
+        grids = list(village.children.filter(level=Level.GRID).order_by("code"))
+        if not grids:
+            continue
+        own = [(float(g.longitude), float(g.latitude)) if g.latitude is not None else None for g in grids]
+        grid_cells, sites = geom.split_cell(cells[village.pk], len(grids), rng, own)
+        for grid, cell, site in zip(grids, grid_cells, sites):
+            if own[grids.index(grid)] != site:
+                services.node_set_location(actor=None, node=grid, latitude=Decimal(f"{site[1]:.6f}"),
+                                           longitude=Decimal(f"{site[0]:.6f}"))
+            services.boundary_save(actor=None, node=grid, geometry=cell, source=source)
+            made += 1
+    for township in Node.objects.filter(pk__in=by_township).order_by("code"):
+        union = geom.shapely.union_all(by_township[township.pk])
+        services.boundary_save(actor=None, node=township, geometry=union, source=source)
+        made += 1
+    return made
 
 
 def _pilots(ctx: SeedContext, root: Node) -> None:
@@ -119,7 +161,8 @@ def seed_geo(ctx: SeedContext) -> None:
     for root in roots:
         _place(ctx, root)
         made = _grids(ctx, root)
+        shapes = _boundaries(ctx, root)
         _pilots(ctx, root)
         _liaison_points(ctx, root)
-        ctx.log(f"  {root.name}: 新建网格 {made} 个")
+        ctx.log(f"  {root.name}: 新建网格 {made} 个，生成边界 {shapes} 个")
     ctx.data["county"] = roots[0]

@@ -15,7 +15,7 @@ from pingan.core import audit
 from pingan.core.services import model_update
 
 from .choices import ALLOWED_PARENTS, CODE_LENGTH, LEVEL_RANK, Level, code_length_ok, significant
-from .models import LiaisonPoint, Node
+from .models import Boundary, LiaisonPoint, Node
 
 CSV_COLUMNS = ("code", "name", "level", "parent_code")
 # Level names accepted in the CSV: English keys and the Chinese labels.
@@ -272,3 +272,92 @@ def iter_csv_rows(nodes: Iterable[Node]) -> Iterable[list[str]]:
     yield list(CSV_COLUMNS)
     for node in nodes:
         yield [node.code, node.name, node.level, node.parent_code]
+
+
+# --- boundaries ----------------------------------------------------------------------------------------------
+
+@dataclass
+class BoundaryLoadResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _require_boundaries(actor: Any) -> None:
+    if actor is not None and not actor.can("geo.load_boundaries"):
+        raise PermissionDenied("您的角色不能载入辖区边界。")
+
+
+def boundary_save(*, actor: Any, node: Node, geometry: Any, source: str = "") -> tuple[Boundary, str]:
+    """Store one node's boundary (a shapely geometry, already checked). Returns (boundary, "created" |
+    "updated" | "unchanged"); the audit entry records the bounding box and vertex count, not the polygon."""
+    from . import boundaries as geom_tools
+
+    _require_boundaries(actor)
+    problems = geom_tools.check_geometry(geometry, node.name)
+    if problems:
+        raise ValidationError({"geometry": problems})
+    data = geom_tools.to_geojson(geometry)
+    min_lng, min_lat, max_lng, max_lat = geom_tools.bounds(geometry)
+    values = {"geometry": data, "min_lng": min_lng, "min_lat": min_lat, "max_lng": max_lng, "max_lat": max_lat,
+              "source": source[:200]}
+    summary = {"bbox": [min_lng, min_lat, max_lng, max_lat], "vertices": geom_tools.vertex_count(geometry),
+               "source": source[:200]}
+    current = Boundary.objects.filter(node=node).first()
+    if current is None:
+        boundary = Boundary.objects.create(node=node, **values)
+        audit.record(actor=actor, action="boundary.create", obj=boundary, changes={"after": summary})
+        return boundary, "created"
+    if current.geometry == data:
+        return current, "unchanged"
+    before = {"bbox": list(current.bbox), "source": current.source}
+    for key, value in values.items():
+        setattr(current, key, value)
+    current.save()
+    audit.record(actor=actor, action="boundary.update", obj=current, changes={"before": before, "after": summary})
+    return current, "updated"
+
+
+@transaction.atomic
+def boundaries_load(*, actor: Any, data: bytes | str, match: str = "code", source: str = "",
+                    under: Node | None = None) -> BoundaryLoadResult:
+    """Load a county's boundaries from a GeoJSON FeatureCollection whose features name a node by code or by
+    name. Every feature is checked first (valid polygons, lon/lat range, size, known and unambiguous nodes);
+    any problem loads nothing. Loading the same file twice changes nothing."""
+    from .boundaries import BoundaryError, parse_feature_collection
+
+    _require_boundaries(actor)
+    features = parse_feature_collection(data, match)
+    nodes = Node.objects.all()
+    if under is not None:
+        nodes = nodes.filter(path__startswith=under.path)
+    if actor is not None:
+        nodes = nodes.filter(path__startswith=actor.scope_path or "\0")
+    keys = [f.key for f in features]
+    errors: list[str] = []
+    found: dict[str, Node] = {}
+    if match == "code":
+        found = {n.code: n for n in nodes.filter(code__in=keys)}
+    else:
+        by_name: dict[str, list[Node]] = {}
+        for node in nodes.exclude(level=Level.GRID).filter(name__in=keys + [k + "委会" for k in keys] + [k + "居委会" for k in keys]):
+            for name in {node.name, node.short_name}:
+                by_name.setdefault(name, []).append(node)
+        for key in keys:
+            candidates = {n.pk: n for n in by_name.get(key, [])}
+            if len(candidates) > 1:
+                errors.append(f"名称“{key}”对应多个辖区（{'、'.join(sorted(n.code for n in candidates.values()))}），"
+                              "请改用区划代码匹配（--match code）。")
+            elif candidates:
+                found[key] = next(iter(candidates.values()))
+    for feat in features:
+        if feat.key not in found and not any(feat.key in e for e in errors):
+            label = "区划代码" if match == "code" else "名称"
+            errors.append(f"第 {feat.number} 个要素：{label}“{feat.key[:40]}”在系统（或您的辖区）中不存在。")
+    if errors:
+        raise BoundaryError(errors)
+    result = BoundaryLoadResult()
+    for feat in features:
+        _, outcome = boundary_save(actor=actor, node=found[feat.key], geometry=feat.geometry, source=source)
+        setattr(result, outcome, getattr(result, outcome) + 1)
+    return result
