@@ -1,7 +1,9 @@
 """Demo hazards: the report's shares, deterministic, idempotent, none for a structure-only seed."""
+import datetime as dt
+
 import pytest
 
-from pingan.cases.models import TransitionLog
+from pingan.cases.models import Supervision, TransitionLog
 from pingan.core.models import AuditEntry
 from pingan.core.seed import SeedContext
 from pingan.hazards.models import Hazard
@@ -15,13 +17,21 @@ def ctx(**kw):
                        password_hash="x")
 
 
-def test_a_small_seed_makes_a_year_of_hazards_mostly_rectified_some_overdue(world):
+def test_a_small_seed_makes_2016_2017_as_published_and_the_last_twelve_months(world):
     seed_hazards(ctx())
     total = Hazard.objects.count()
-    assert total == 300
-    rectified = Hazard.objects.filter(state="rectified").count()
-    assert 0.86 <= rectified / total <= 0.97
-    assert Hazard.objects.overdue().exists()
+    # 2016: 1185 screened, 1043 rectified; 2017 the seed report's 1369 and 1270 (92.8%); 1250 recent.
+    assert total == 1185 + 1369 + 1250
+    y2017 = Hazard.objects.filter(screened_on__year=2017)
+    assert y2017.count() == 1369 and y2017.filter(state="rectified").count() == 1270
+    y2016 = Hazard.objects.filter(screened_on__year=2016)
+    assert y2016.count() == 1185 and y2016.filter(state="rectified").count() == 1043
+    recent = Hazard.objects.filter(screened_on__gte=dt.date(2018, 1, 1))
+    assert recent.count() == 1250
+    rectified = recent.filter(state="rectified").count()
+    assert 0.86 <= rectified / 1250 <= 0.97
+    assert recent.overdue().exists()
+    assert Supervision.objects.filter(case_type="hazards.hazard").exists()
     assert Hazard.objects.filter(risk_level="03").count() > Hazard.objects.filter(risk_level="01").count()
     assert Hazard.objects.values("hazard_type").distinct().count() >= 8
     # The case layer's bulk path: one audit entry and one 演示数据 log line per hazard, no direct writes.
