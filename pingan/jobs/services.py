@@ -97,7 +97,10 @@ def job_create(*, actor: Any, kind: str, title: str, parameters: dict[str, Any],
 
 
 def _public_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in parameters.items() if k not in ("key", "request_id", "address")}
+    """What the job.create entry keeps: not the folder key, not the request's, and not a parameter whose name
+    begins with "_" (the worker's own copy of something the audit keeps masked, e.g. a list's raw query)."""
+    return {k: v for k, v in parameters.items()
+            if k not in ("key", "request_id", "address") and not k.startswith("_")}
 
 
 def _enqueue(job: Job) -> None:

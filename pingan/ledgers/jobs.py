@@ -4,6 +4,8 @@
 - ledger_import: writes the checked upload (re-validated: the data may have changed since), then deletes
   the upload, which holds personal data.
 - ledger_export: writes the ledger file (masked, or full values as approved) for the owner to download.
+- list_export: writes the rows of one list page (its filters, the owner's scope and data kinds, checked
+  again here) for the owner to download (pingan.ledgers.lists).
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from pingan.jobs.handlers import Outcome
 from pingan.jobs.models import Job
 from pingan.jobs.services import Progress, job_dir, job_path, relative_path
 
-from . import registry
+from . import lists, registry
 from .engine import import_ledger
 from .export import export_ledger
 from .writers import write_errors
@@ -96,8 +98,44 @@ def ledger_export(job: Job, progress: Progress) -> Outcome:
                    {"result_file": relative_path(target), "result_name": f"{spec.label}台账_{where}_{stamp}{suffix}.{fmt}"})
 
 
+LIST_EXPORT = "list_export"
+
+
+def list_export(job: Job, progress: Progress) -> Outcome:
+    """The export of a list page, with the owner's rights, scope and data kinds as they are now; the filters
+    are validated again (a place or a record named in them may have left the owner's scope meanwhile)."""
+    params = job.parameters
+    entry = lists.get_list(params.get("list", ""))
+    if entry is None:
+        raise PermissionDenied("该列表已不能导出。")
+    query = lists.parse_query(params.get("_query", ""))
+    fmt = params.get("format", "xlsx")
+    full = bool(params.get("full"))
+    progress.stage = "导出"
+    target = job_dir(job) / f"export.{fmt}"
+    try:
+        count = lists.export_list(entry, str(target), user=job.owner, params=query, fmt=fmt, full=full,
+                                  reason=params.get("reason", ""), approved_by=job.approver if full else None,
+                                  progress=progress)
+    finally:
+        # The raw query (a search may hold a personal number) is not kept once the file is written.
+        kept = {k: v for k, v in params.items() if k != "_query"}
+        Job.objects.filter(pk=job.pk).update(parameters=kept)
+    spec = entry.spec()
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    where = job.owner.scope.name if job.owner.scope_id else ""
+    suffix = "_完整" if full else ""
+    masked = "身份号码和电话为完整值。" if full else ("身份号码和电话已脱敏。" if spec.personal_data else "")
+    return Outcome(Job.Status.SUCCEEDED, f"已导出{entry.label}列表 {count} 行。{masked}",
+                   {"rows": count, "format": fmt, "full": full, "list": entry.route, "ledger": entry.ledger},
+                   {"result_file": relative_path(target),
+                    "result_name": f"{entry.label}_{where}_{stamp}{suffix}.{fmt}"})
+
+
 def register_handlers() -> None:
     page = {"result_template": "ledgers/_job_result.html", "home": ("台账导入导出", "ledgers:index")}
     handlers.register(Job.Kind.LEDGER_CHECK, ledger_check, **page)
     handlers.register(Job.Kind.LEDGER_IMPORT, ledger_import, **page)
     handlers.register(Job.Kind.LEDGER_EXPORT, ledger_export, **page)
+    handlers.register(LIST_EXPORT, list_export, result_template="ledgers/_list_export_result.html",
+                      label="列表导出")

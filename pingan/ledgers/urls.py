@@ -11,4 +11,5 @@ urlpatterns = [
     path("export/", views.export, name="export"),
     path("import/", views.upload, name="upload"),
     path("import/confirm/", views.confirm, name="confirm"),
+    path("list-export/", views.list_export, name="list_export"),
 ]

@@ -18,7 +18,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pingan import ledgers
@@ -27,7 +29,9 @@ from pingan.core.views import require_capability
 from pingan.geo.models import Node
 from pingan.jobs.models import Job
 from pingan.jobs.services import job_create
+from pingan.ledgers import lists
 from pingan.ledgers.export import REVEAL_CAPABILITY, approval_required, check_full_export
+from pingan.ledgers.jobs import LIST_EXPORT
 from pingan.ledgers.readers import quick_check
 from pingan.ledgers.writers import write_template
 
@@ -200,4 +204,65 @@ def confirm(request):
     job = job_create(actor=request.user, kind=Job.Kind.LEDGER_IMPORT,
                      title=f"{spec.label}台账导入（{check.input_name}{'，只导入正确的行' if skip_invalid else ''}）",
                      parameters={"ledger": spec.kind, "source_job": check.pk, "skip_invalid": skip_invalid})
+    return redirect("jobs:detail", pk=job.pk)
+
+
+# ------------------------------------------------------------------------------------------------ list exports
+def _list_export_error(request, entry, message: str, status: int, query: str = ""):
+    back = ""
+    if entry is not None:
+        try:
+            back = reverse(entry.route) + (f"?{query}" if query else "")
+        except NoReverseMatch:
+            back = ""
+    return render(request, "ledgers/list_export_error.html",
+                  {"entry": entry, "error": message, "back": back}, status=status)
+
+
+@login_required
+@require_POST
+def list_export(request):
+    """The 导出 Excel / 导出 CSV button of a list page: the list's filters (its query string), checked now and
+    again by the worker; a background job whose page shows the progress and, to its owner, the file.
+
+    Unknown list or bad format or filters: 400 (no job); a role that may not export the list (its data kind,
+    the page's capability, the export right): 403, audited; full numbers without the right: 403, audited,
+    without a reason of four characters: 400."""
+    user = request.user
+    entry = lists.get_list(request.POST.get("list", "").strip())
+    if entry is None:
+        return _list_export_error(request, None, "没有这个列表的导出，请从列表页的“导出”按钮进入。", 400)
+    raw_query = request.POST.get("query", "")
+    if not entry.may_export(user):
+        permission_denied_recorded(user=user, path=request.path)
+        return _list_export_error(request, entry, f"您的角色不能导出{entry.label}列表。", 403)
+    fmt = request.POST.get("format", "xlsx").strip() or "xlsx"
+    if fmt not in ("xlsx", "csv"):
+        return _list_export_error(request, entry, "导出格式只能是 xlsx（Excel）或 csv。", 400, raw_query[:500])
+    try:
+        params = lists.parse_query(raw_query)
+        total = entry.rows_queryset(user, params).count()
+    except ValidationError as exc:
+        return _list_export_error(request, entry, "查询条件有误，未导出：" + "；".join(exc.messages), 400)
+    full = request.POST.get("full") == "1"
+    reason = ""
+    spec = entry.spec()
+    if full:
+        try:
+            reason = check_full_export(spec, user, request.POST.get("reason", ""), before_approval=True)
+        except PermissionDenied as exc:
+            permission_denied_recorded(user=user, path=request.path)
+            return _list_export_error(request, entry, str(exc), 403, params.urlencode())
+        except ValidationError as exc:
+            return _list_export_error(request, entry, "；".join(exc.messages), 400, params.urlencode())
+    filters = lists.filters_of(params)
+    shown = "，".join(f"{v}" if not isinstance(v, list) else "、".join(v) for v in filters.values())
+    title = f"{entry.label}列表导出（{'筛选：' + shown[:60] + '，' if shown else ''}{total} 行，{fmt}{'，完整号码' if full else ''}）"
+    job = job_create(actor=user, kind=LIST_EXPORT, title=title,
+                     parameters={"list": entry.route, "label": entry.label, "format": fmt, "filters": filters,
+                                 "rows_asked": total, "full": full, "reason": reason,
+                                 # the job page's way back to the list (not when a search holds a number)
+                                 "back": "" if lists.holds_numbers(params) else params.urlencode(),
+                                 "_query": params.urlencode()},
+                     scope_path=user.scope_path, needs_approval=full and approval_required())
     return redirect("jobs:detail", pk=job.pk)
