@@ -100,12 +100,11 @@ def service_worker(request):
 LIST_PARAMS = ("q", "state", "category", "township", "overdue", "source", "from", "to")
 
 
-@login_required
-def event_list(request):
-    _require_cases(request)
-    user = request.user
+def event_list_query(user, data) -> tuple:
+    """The event list's rows for its query string: (queryset in the list's order, params, errors). The list
+    page and its export (events/exports.py) share it, so an export holds exactly the rows the list shows."""
     qs = selectors.events_for(user)
-    params = {k: request.GET.get(k, "").strip() for k in LIST_PARAMS}
+    params = {k: data.get(k, "").strip() for k in LIST_PARAMS}
     errors = []
     if params["q"]:
         qs = qs.filter(number__icontains=params["q"]) | qs.filter(description__icontains=params["q"])
@@ -128,7 +127,15 @@ def event_list(request):
                 errors.append(f"日期“{params[key][:20]}”格式不正确，应为 YYYY-MM-DD。")
                 continue
             qs = qs.filter(**{f"reported_at__date__{op}": day})
-    page = paginate(request, qs.order_by("-reported_at", "-id"))
+    return qs.order_by("-reported_at", "-id"), params, errors
+
+
+@login_required
+def event_list(request):
+    _require_cases(request)
+    user = request.user
+    qs, params, errors = event_list_query(user, request.GET)
+    page = paginate(request, qs)
     bulk = user.can("events.register")
     return render(request, "events/list.html", {
         "page": page, "params": params, "errors": errors, "states": EventState.choices, "sources": Source.choices,

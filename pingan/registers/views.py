@@ -172,10 +172,38 @@ def make_delete_view(reg: Register) -> Callable:
     return register_delete
 
 
+def _declare_export(reg: Register) -> None:
+    """The register's list page exports the rows it lists (pingan.ledgers.lists): its FilterSet, its scope and
+    data kind, its read capability; the ledger's columns when the register names one, else its list columns."""
+    from pingan.core.personal import PhoneField
+    from pingan.ledgers.lists import ListColumn, ListExport, filterset_query, register_list
+
+    def base(user):
+        return reg.queryset(user)
+
+    def query(user, params):
+        if reg.filterset is None:
+            return base(user)
+        return filterset_query(reg.filterset, base)(user, params)
+
+    columns = tuple(ListColumn(header, path) for header, path in reg.columns)
+    phones = False
+    for _header, path in reg.columns:
+        try:
+            phones |= isinstance(reg.model._meta.get_field(path), PhoneField)
+        except Exception:  # noqa: BLE001 - a dotted path or a method: not a phone of this model
+            pass
+    register_list(ListExport(route=reg.route("list"), label=reg.title, model=reg.model, query=query,
+                             ledger=reg.ledger or "", columns=columns, read_capability=reg.read_capability or "",
+                             personal_data=phones))
+
+
 def register_urlpatterns(reg: Register, *, detail_context: Callable | None = None) -> list:
-    """The URL patterns of a register's pages, to splice into the app's `urlpatterns`.
+    """The URL patterns of a register's pages, to splice into the app's `urlpatterns`; the list page's export
+    is declared with them (pingan.ledgers.lists).
 
     `detail_context(request, obj) -> dict` adds to the detail page's context (for a `detail_template`)."""
+    _declare_export(reg)
     prefix = f"{reg.name}/"
     patterns = [path(prefix, make_list_view(reg), name=f"{reg.name}_list"),
                 path(f"{prefix}<int:pk>/", make_detail_view(reg, detail_context), name=f"{reg.name}_detail")]

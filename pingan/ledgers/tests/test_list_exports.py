@@ -70,3 +70,42 @@ def test_a_filtered_hazard_list_exports_exactly_its_three_rows_as_xlsx(world, lo
     assert entry.changes["rows"] == 3 and entry.changes["filters"] == {"risk_level": "01"}
     assert entry.changes["list"] == "hazards:list" and entry.changes["full"] is False
     assert AuditEntry.objects.filter(action="job.download").count() == 1
+
+
+def _body(client, response) -> tuple[int, str]:
+    if response.status_code != 302:
+        return response.status_code, response.content.decode()
+    content = job_file(client, response)
+    return 200, content.decode("utf-8-sig")
+
+
+def test_no_list_export_holds_another_townships_records_and_each_owner_gets_its_own(world, client):
+    """Every list export (with the leak factories' records of both townships): township B's officer, grid
+    worker and handler get nothing of township A (its name, code, village, the records' markers), and
+    township A's officer finds its own records in the exports of their lists (the positive control)."""
+    from pingan.core.testing import LEAK_FACTORIES
+    from pingan.core.tests.test_leaks import _discover_testing_modules
+    from pingan.ledgers import lists
+
+    _discover_testing_modules()
+    records = {side: {model: factory(world, side) for model, factory in LEAK_FACTORIES.items()} for side in "ab"}
+    markers_a = world.markers("a") + [getattr(obj, "leak_marker", "") for obj in records["a"].values()]
+    markers_a = [m for m in markers_a if m]
+    entries = lists.all_lists()
+    assert len(entries) >= 25
+    shown_own = []
+    for entry in entries:
+        for username in ("township_b", "grid_b", "handler_b", "mediator_b", "auditor", "security_admin"):
+            client.force_login(world.users[username])
+            status, body = _body(client, post(client, entry.route, fmt="csv"))
+            assert status in (200, 403), (entry.route, username, status, body[:300])
+            leaked = [m for m in markers_a if m in body]
+            assert not leaked, f"{entry.route} 导出给 {username} 含甲镇的 {leaked}"
+        client.force_login(world.users["township_a"])
+        status, body = _body(client, post(client, entry.route, fmt="csv"))
+        own = records["a"].get(entry.model)
+        if status == 200 and own is not None and getattr(own, "leak_marker", "") in body:
+            shown_own.append(entry.route)
+    # Hand-counted: the lists whose model has a leak factory whose marker sits in an exported column.
+    assert {"hazards:list", "disputes:list", "petitions:list", "events:list", "people:person_list",
+            "security:cameras_list", "campaigns:list", "alerts:list"} <= set(shown_own), shown_own
