@@ -1,5 +1,6 @@
-"""Demo crime statistics: 2016 and 2017 monthly counts by township and category whose totals are the seed
-report's (all cases 490 → 358, −26.94%; 八类 by the police list 67 → 21, −68.66%), and the last twelve months
+"""Demo crime statistics: 2014 to 2017 monthly counts by township and category whose totals are the seed
+report's (all cases 490 → 358, −26.94%; 八类 by the police list 67 → 21, −68.66%, against 2016 and against
+2014 alike — "三年以来"), and the last twelve months
 (up to the current month) at about the 2017 level. District totals: the same at every scale.
 
 Spread: each year's 八类 and other totals over the categories by typical shares, each category's year over
@@ -24,7 +25,9 @@ from .models import CrimeCategory, CrimeCount
 from .months import add_months, this_month
 
 COUNTY = "140311"
-YEARS = {2016: (490, 67), 2017: (358, 21)}
+# 2017 against 2016 is the seed report's 同比 (−26.94%, −68.66%); the report says "三年以来", so 2014 (three years
+# before 2017) has the same totals as 2016: 2017 against 2014 gives the same two figures.
+YEARS = {2014: (490, 67), 2015: (512, 73), 2016: (490, 67), 2017: (358, 21)}
 RECENT = (330, 18)  # a year's all cases and 八类 in the recent twelve months
 SERIOUS_SHARES = {"injury": 42, "robbery": 20, "rape": 12, "arson": 9, "homicide": 6, "kidnapping": 5,
                   "explosion": 3, "hijacking": 3}

@@ -1,6 +1,7 @@
 """Demo grid events: the district's category list and dispatch rules (through the configuration services,
 audited), then a year of events registered in bulk through the case layer (`engine.case_register_bulk`: numbers,
-due moments, one audit entry and one 演示数据 log line per event), each in the final state of a simulated history
+due moments, one audit entry and one 演示数据 log line per event) — 2016 (720) and 2017 (960) at every scale and the last twelve
+months (360 at small scale, 6,000 at district scale) —, each in the final state of a simulated history
 (上报 → 立案 → 派遣 → 签收 → 反馈 → [退回重办 → 反馈] → 结案 → 评价) with the dates, handling unit, result and
 evaluation it left, and 督办 (through the engine) on some of the overdue ones still being handled.
 
@@ -34,7 +35,8 @@ from .models import Category, DispatchRule, Event
 
 S = EventState
 H, D = DeadlineUnit.WORKING_HOURS, DeadlineUnit.WORKING_DAYS
-COUNTS = {"small": 360, "district": 6000, "province": 6000}
+COUNTS = {"small": 360, "district": 6000, "province": 6000}  # the last twelve months
+YEARS = {2016: 720, 2017: 960}  # 2016 and 2017 (the platform's first full year), at every scale
 
 # 大类 → [(小类代码, 名称, 时限, 单位, 紧急时限, 敏感, 群众可报, 承办 ("dept:名称" | "town:派出所" | "township"), 描述)]
 CATEGORIES: list[tuple[str, str, list[tuple]]] = [
@@ -186,9 +188,16 @@ def seed_events(ctx: SeedContext) -> None:
         return
     rng = ctx.fork("events")
     total = COUNTS.get(ctx.scale, COUNTS["small"])
-    keys = [f"demo:{ctx.seed}:{i}" for i in range(total)]
-    done = set(Event.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
-    if len(done) == total:
+    # (key, year or None): the last twelve months' keys as before, then 2016's and 2017's (every scale alike).
+    wanted = [(f"demo:{ctx.seed}:{i}", None) for i in range(total)]
+    for year, count in YEARS.items():
+        wanted += [(f"demo:{ctx.seed}:{year}:{i}", year) for i in range(count)]
+    keys = [k for k, _ in wanted]
+    done = set()
+    for start in range(0, len(keys), 500):
+        done |= set(Event.objects.filter(idempotency_key__in=keys[start:start + 500])
+                    .values_list("idempotency_key", flat=True))
+    if len(done) == len(keys):
         return
     grids = list(Node.objects.filter(path__startswith=county.path, level=Level.GRID).select_related("parent__parent")
                  .order_by("code"))
@@ -204,23 +213,30 @@ def seed_events(ctx: SeedContext) -> None:
     rules = list(DispatchRule.objects.select_related("jurisdiction", "department", "township"))
     now = timezone.now()
     sim = _Simulation(rng, ctx, now, center, rules)
+    # Past years: every event has run its course (none left stuck years later).
+    history = _Simulation(ctx.fork("events-history"), ctx, now, center, rules, history=True)
     events, plans = [], []
-    for i in range(total):
-        grid = rng.choice(grids)
-        group = _pick(rng, list(CATEGORY_WEIGHTS.items()))
-        category = rng.choice(by_group.get(group) or leaves)
-        reported = now - dt.timedelta(days=rng.uniform(0.05, 365))
-        reported = reported.replace(hour=rng.choice([7, 8, 9, 9, 10, 10, 11, 14, 15, 15, 16, 17, 19]),
-                                    minute=rng.randrange(60))
+    for key, year in wanted:
+        r = rng if year is None else history.rng
+        grid = r.choice(grids)
+        group = _pick(r, list(CATEGORY_WEIGHTS.items()))
+        category = r.choice(by_group.get(group) or leaves)
+        if year is None:
+            reported = now - dt.timedelta(days=r.uniform(0.05, 365))
+        else:
+            first = timezone.make_aware(dt.datetime(year, 1, 1))
+            reported = first + dt.timedelta(days=r.uniform(0, 364.9))
+        reported = reported.replace(hour=r.choice([7, 8, 9, 9, 10, 10, 11, 14, 15, 15, 16, 17, 19]),
+                                    minute=r.randrange(60))
         if reported > now:
             reported -= dt.timedelta(days=1)
         # Draw everything for every index, so the stream does not depend on what already exists.
-        source = _pick(rng, [(Source.GRID, 72), (Source.PUBLIC, 14), (Source.CENTRE, 14)])
-        text = rng.choice(texts.get(category.code) or [category.name])
-        urgency = _pick(rng, URGENCY_SHARES)
-        name, phone = ctx.name(rng), ctx.phone(rng)
-        plan = sim.plan(category, grid, urgency, reported, source)
-        if keys[i] in done:
+        source = _pick(r, [(Source.GRID, 72), (Source.PUBLIC, 14), (Source.CENTRE, 14)])
+        text = r.choice(texts.get(category.code) or [category.name])
+        urgency = _pick(r, URGENCY_SHARES)
+        name, phone = ctx.name(r), ctx.phone(r)
+        plan = (sim if year is None else history).plan(category, grid, urgency, reported, source)
+        if key in done:
             continue
         reporter = workers.get(grid.pk) if source == Source.GRID else (center if source == Source.CENTRE else None)
         if source == Source.GRID and reporter is None:
@@ -233,7 +249,7 @@ def seed_events(ctx: SeedContext) -> None:
             reporter=reporter, reporter_name=name if source == Source.PUBLIC else "",
             reporter_phone=phone if source == Source.PUBLIC else "",
             reporter_phone_masked=mask_phone(phone) if source == Source.PUBLIC else "",
-            reported_at=reported, idempotency_key=keys[i],
+            reported_at=reported, idempotency_key=key,
             lookup_code_hash=intake.hash_secret(intake.new_lookup_code(), "lookup") if source == Source.PUBLIC else "",
             latitude=grid.latitude, longitude=grid.longitude, address="",
         )
@@ -254,6 +270,12 @@ def seed_events(ctx: SeedContext) -> None:
                 engine.supervise(actor=plan.supervisor, case=event,
                                  note="该事件已超过处置期限，请承办单位加快处置并反馈进展。")
                 supervised += 1
+    for year in YEARS:
+        of_year = [e for e in events if e.reported_at.year == year]
+        if of_year:
+            shut = sum(1 for e in of_year if e.state == S.CLOSED)
+            ctx.log(f"  网格事件 {year} 年 {len(of_year)} 件：已结案 {shut}")
+    events = [e for e in events if e.reported_at.year > 2017]
     made = len(events)
     closed = sum(1 for e in events if e.state == S.CLOSED)
     overdue = sum(1 for e in events if Event.objects.is_overdue(e))
@@ -276,9 +298,10 @@ class _Plan:
 
 
 class _Simulation:
-    def __init__(self, rng, ctx, now, center, rules):
+    def __init__(self, rng, ctx, now, center, rules, history=False):
         self.rng, self.ctx, self.now = rng, ctx, now
         self.center, self.rules = center, rules
+        self.history = history  # a past year's event: never left stuck
 
     def _rule(self, category: Category, place: Node) -> DispatchRule | None:
         best = None
@@ -332,7 +355,7 @@ class _Simulation:
             return p
         f.update(state=S.HANDLING, state_changed_at=accepted)
         span = max(handling_due - dispatched, dt.timedelta(hours=1))
-        if r_stuck < 0.025:  # stuck: never handled, overdue, supervised
+        if r_stuck < 0.025 and not self.history:  # stuck: never handled, overdue, supervised
             p.supervisor = center
             return p
         late = r_late < 0.12

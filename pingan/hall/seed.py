@@ -27,6 +27,8 @@ from . import services
 from .models import Counsellor, DutySlot, DutyUnit, HallVisitor, Matter
 
 PER_DAY = {"small": (0, 2), "district": (2, 6), "province": (2, 6)}
+OPENED = dt.date(2017, 3, 1)  # the centre's 群众接待大厅 (the seed report's 2017 standardisation)
+PER_DAY_2017 = (1, 3)  # the same at every scale, so the 2017 report reads alike
 TOPICS = {
     c.Category.FAMILY: ["离婚后子女抚养费给付", "赡养老人费用分担", "分家析产争议"],
     c.Category.NEIGHBOUR: ["楼上装修漏水", "宅前通道被堵", "邻居养狗扰民"],
@@ -91,22 +93,9 @@ def _visitor_row(ctx, rng, hall):
             "phone_masked": personal.mask_phone(phone), "phone_tail": services.tail_hash(phone[-4:])}
 
 
-@seeder("hall", order=70)
-def seed_hall(ctx: SeedContext) -> None:
-    if ctx.structure_only:
-        return
-    county = Node.objects.filter(code="140311").first()
-    if county is None or Matter.objects.filter(jurisdiction=county).exists():
-        return
-    rng = ctx.fork("hall")
-    staff = User.objects.filter(role="center_staff", scope=county).order_by("pk").first()
-    today = timezone.localdate()
-    _seed_duty(ctx, rng, county, staff, today)
-    counsellors = _seed_counsellors(ctx, county, staff)
-    # Visitors: a pool, some of whom come back.
-    low, high = PER_DAY.get(ctx.scale, PER_DAY["small"])
-    days = [today - dt.timedelta(days=n) for n in range(365, 14, -1)]
-    visitor_rows, matter_rows, used = [], [], set()
+def _book(ctx, rng, county, staff, days, per_day, visitor_rows, matter_rows, used) -> None:
+    """The hall's book for `days`: (visitor index, matter row) pairs appended to `matter_rows`."""
+    low, high = per_day
     for day in days:
         if not is_workday(day):
             continue
@@ -147,6 +136,29 @@ def seed_hall(ctx: SeedContext) -> None:
                 "routed_at": at + dt.timedelta(minutes=rng.randint(10, 90)),
                 "routed_by_id": staff.pk if staff else None, "reroute_count": 0, "case_number": "",
             }))
+
+
+@seeder("hall", order=70)
+def seed_hall(ctx: SeedContext) -> None:
+    if ctx.structure_only:
+        return
+    county = Node.objects.filter(code="140311").first()
+    if county is None or Matter.objects.filter(jurisdiction=county).exists():
+        return
+    rng = ctx.fork("hall")
+    staff = User.objects.filter(role="center_staff", scope=county).order_by("pk").first()
+    today = timezone.localdate()
+    _seed_duty(ctx, rng, county, staff, today)
+    counsellors = _seed_counsellors(ctx, county, staff)
+    # Visitors: a pool, some of whom come back. 2017 (the hall's first year, from its opening in March) at
+    # every scale from its own random stream, then the last year up to two weeks ago.
+    low, high = PER_DAY.get(ctx.scale, PER_DAY["small"])
+    visitor_rows, matter_rows, used = [], [], set()
+    opened = OPENED
+    days_2017 = [opened + dt.timedelta(days=n) for n in range((dt.date(2017, 12, 31) - opened).days + 1)]
+    _book(ctx, ctx.fork("hall-2017"), county, staff, days_2017, PER_DAY_2017, visitor_rows, matter_rows, used)
+    days = [today - dt.timedelta(days=n) for n in range(365, 14, -1)]
+    _book(ctx, rng, county, staff, [d for d in days if d.year > 2017], (low, high), visitor_rows, matter_rows, used)
     visitors = bulk.build_instances(HallVisitor, visitor_rows)
     bulk.bulk_insert(HallVisitor, visitors)
     bulk.bulk_audit(actor=None, action="hallvisitor.create", instances=visitors, created=True)

@@ -28,9 +28,14 @@ def ctx(structure_only=False, scale="small"):
     return SeedContext(seed=7, scale=scale, structure_only=structure_only, password="x", password_hash="x")
 
 
-def test_a_small_seed_makes_a_year_of_events_and_a_second_run_adds_nothing(world, django_assert_max_num_queries):
+def test_a_small_seed_makes_2016_2017_and_a_year_of_events_and_a_second_run_adds_nothing(world,
+                                                                                        django_assert_max_num_queries):
     seed_events(ctx())
-    total = Event.objects.count()
+    # 2016: 720, 2017: 960 at every scale (all run their course, none left stuck); 360 in the last year.
+    assert Event.objects.filter(reported_at__year=2016).count() == 720
+    assert Event.objects.filter(reported_at__year=2017).count() == 960
+    assert not Event.objects.filter(reported_at__year__lte=2017).overdue().exists()
+    total = Event.objects.filter(reported_at__year__gt=2017).count()
     assert 300 <= total <= 400
     counts = (Event.objects.count(), TransitionLog.objects.count(), AuditEntry.objects.count(),
               Supervision.objects.count(), Category.objects.count(), DispatchRule.objects.count(),
