@@ -53,10 +53,14 @@ def _parse_date(value: str) -> dt.date | None:
         return None
 
 
-@require_capability("audit.read_log")
-def audit_log(request):
-    qs = AuditEntry.objects.visible_to(request.user).select_related("actor")
-    params = {k: request.GET.get(k, "").strip() for k in ("actor", "action", "object", "outcome", "from", "to", "request_id")}
+AUDIT_LOG_PARAMS = ("actor", "action", "object", "outcome", "from", "to", "request_id")
+
+
+def audit_log_query(user, data) -> tuple:
+    """The audit log's rows for its query string: (queryset, params, errors). The page and its export
+    (ledgers/exports.py) share it, so an export holds exactly the entries the page lists."""
+    qs = AuditEntry.objects.visible_to(user).select_related("actor")
+    params = {k: data.get(k, "").strip() for k in AUDIT_LOG_PARAMS}
     errors = []
     if params["actor"]:
         qs = qs.filter(actor_name__icontains=params["actor"])
@@ -80,6 +84,12 @@ def audit_log(request):
             if key == "to":
                 day += dt.timedelta(days=1)
             qs = qs.filter(**{f"at__{op}": dt.datetime.combine(day, dt.time.min, tzinfo=tz)})
+    return qs, params, errors
+
+
+@require_capability("audit.read_log")
+def audit_log(request):
+    qs, params, errors = audit_log_query(request.user, request.GET)
     status = 400 if errors else 200
     return render(request, "core/audit_log.html", {"page": paginate(request, qs), "params": params, "errors": errors,
                                                    "outcomes": AuditEntry.Outcome.choices}, status=status)
