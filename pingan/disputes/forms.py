@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from pingan.accounts.models import Department
 from pingan.cases.forms import ActionForm, HalfWidthMixin, PhotosField
+from pingan.geo.widgets import MapPointWidget
 
 from . import choices as c
 from . import services
@@ -72,7 +73,8 @@ class DisputeForm(HalfWidthMixin, PartyFieldsMixin, forms.Form):
     latitude = forms.DecimalField(label="纬度", required=False, max_digits=9, decimal_places=6, min_value=-90,
                                   max_value=90, error_messages=_msgs("纬度"))
     longitude = forms.DecimalField(label="经度", required=False, max_digits=9, decimal_places=6, min_value=-180,
-                                   max_value=180, error_messages=_msgs("经度"))
+                                   max_value=180, error_messages=_msgs("经度"), widget=MapPointWidget(),
+                                   help_text="在地图上点选位置，或直接填写经纬度（选填）。")
     scale = forms.ChoiceField(label="事件规模", choices=c.Scale.choices, initial=c.Scale.INDIVIDUAL,
                               error_messages=_msgs("事件规模", choice=True))
     category = forms.ChoiceField(label="事件类别", choices=(), error_messages={

@@ -2,6 +2,7 @@ from django import forms
 
 from .models import LiaisonPoint
 from .selectors import village_choices
+from .widgets import MapPointWidget
 
 
 class LiaisonPointForm(forms.ModelForm):
@@ -9,6 +10,7 @@ class LiaisonPointForm(forms.ModelForm):
         model = LiaisonPoint
         fields = ["jurisdiction", "name", "address", "contact_name", "contact_phone", "latitude", "longitude"]
         labels = {"jurisdiction": "所属村(社区)"}
+        widgets = {"longitude": MapPointWidget()}
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ app_name = "geo"
 
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("map/", views.map_view, name="map"),
     path("pilots/", views.pilot_list, name="pilot_list"),
     path("nodes/<str:code>/", views.node_detail, name="node"),
     path("nodes/<str:code>/pilot/", views.node_pilot, name="node_pilot"),

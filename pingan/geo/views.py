@@ -154,3 +154,39 @@ def grid_staff(request, code: str):
             messages.success(request, f"{grid.name}的人员已更新。")
             return redirect("geo:node", code=grid.code)
     return render(request, "geo/grid_staff.html", {"grid": grid, "form": form}, status=400 if form.errors else 200)
+
+
+@require_capability("geo.map")
+def map_view(request):
+    """综治地图: the jurisdiction's boundaries as the base layer (tiles only from an intranet tile server), the
+    modules' layers (pingan/geo/layers.py) with period and category filters and the density shading."""
+    from django.conf import settings
+    from django.http import Http404
+    from django.urls import reverse
+
+    from pingan.analytics.params import BadRequest
+
+    from . import layers as registry
+    from . import mapdata
+
+    _require_kind(request, "reference")
+    try:
+        node = mapdata.parse_node(request.GET.get("jurisdiction"), request.user)
+    except BadRequest as exc:
+        if exc.status == 404:
+            raise Http404(exc.message) from None
+        messages.error(request, exc.message)
+        node = request.user.scope
+    start, end = mapdata.default_period()
+    available = registry.layers_for(request.user)
+    config = {
+        "boundaries": reverse("api:geo-boundaries"),
+        "layer": reverse("api:geo-layer", kwargs={"key": "KEY"}),
+        "jurisdiction": node.code,
+        "from": start.isoformat(), "to": end.isoformat(),
+        "tiles": settings.PINGAN_TILE_URL or "",
+        "layers": [layer.describe(request.user) for layer in available],
+        "density_of": [{"key": layer.key, "label": layer.label} for layer in available if layer.density],
+    }
+    return render(request, "geo/map.html", {"node": node, "config": config, "layers": available,
+                                            "start": start, "end": end})

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 
 from pingan.cases.forms import HalfWidthMixin, PhotosField
+from pingan.geo.widgets import MapPointWidget
 
 from .choices import HazardType, RiskLevel
 
@@ -31,7 +32,8 @@ class HazardForm(HalfWidthMixin, forms.Form):
     latitude = forms.DecimalField(label="纬度", required=False, max_digits=9, decimal_places=6, min_value=-90,
                                   max_value=90, error_messages={"invalid": "纬度应为数字。"})
     longitude = forms.DecimalField(label="经度", required=False, max_digits=9, decimal_places=6, min_value=-180,
-                                   max_value=180, error_messages={"invalid": "经度应为数字。"})
+                                   max_value=180, error_messages={"invalid": "经度应为数字。"},
+                                   widget=MapPointWidget(), help_text="在地图上点选位置，或直接填写经纬度（选填）。")
     responsible_department = forms.ModelChoiceField(queryset=None, label="整治责任单位", required=False,
                                                     error_messages={"invalid_choice": "所选整治责任单位不存在或不在您的管辖范围内。"})
     responsible_unit_name = forms.CharField(label="责任单位名称（未在单位名录中时填写）", max_length=100, required=False)

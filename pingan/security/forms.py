@@ -8,6 +8,7 @@ from pingan.events.choices import Urgency
 from pingan.events.models import Category
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
+from pingan.geo.widgets import MapPointWidget
 from pingan.people.models import Person
 from pingan.registers import RegisterForm
 
@@ -94,6 +95,7 @@ class CameraForm(RegisterForm):
         model = Camera
         fields = ["code", "name", "jurisdiction", "camera_type", "hd", "owner", "networked", "watched_24h", "status",
                   "stream_id", "latitude", "longitude", "installed_on"]
+        widgets = {"longitude": MapPointWidget()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
