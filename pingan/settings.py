@@ -199,6 +199,7 @@ INSTALLED_APPS = [
     "pingan.petitions",
     "pingan.hall",
     "pingan.analytics",
+    "pingan.reports",
     "django_tasks",
     "django_tasks_db",
     "pingan.jobs",

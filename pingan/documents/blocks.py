@@ -73,4 +73,36 @@ class PageBreak:
     """Start a new page."""
 
 
-Block = Title | Para | Field | Table | Signatures | PageBreak
+@dataclass(frozen=True)
+class Image:
+    """A picture (a chart of a report), centred: the context's value `expr` is a
+    `pingan.documents.render.Picture` (PNG bytes and its width), placed by docxtpl as an InlineImage. A missing
+    value prints nothing. The printable page leaves pictures out."""
+
+    expr: str
+
+
+@dataclass(frozen=True)
+class When:
+    """Blocks kept only when `expr` is true (a Jinja expression): a table with nothing to show is left out
+    with its heading. In the .docx a `{%p if expr %}` paragraph before the blocks and `{%p endif %}` after."""
+
+    expr: str
+    body: tuple
+
+    def __init__(self, expr: str, body):
+        object.__setattr__(self, "expr", expr)
+        object.__setattr__(self, "body", tuple(body))
+
+
+Block = Title | Para | Field | Table | Signatures | PageBreak | Image | When
+
+
+def flatten(body) -> list:
+    """The blocks of a body with those inside `When` listed in place (after their When)."""
+    out = []
+    for block in body:
+        out.append(block)
+        if isinstance(block, When):
+            out += flatten(block.body)
+    return out

@@ -99,6 +99,13 @@ def _block(doc, block) -> None:
             _para(doc, "日期：＿＿＿＿年＿＿月＿＿日", align="right")
     elif isinstance(block, blocks.PageBreak):
         _page_break(doc)
+    elif isinstance(block, blocks.Image):
+        _para(doc, blocks.as_jinja(block.expr), align="center")
+    elif isinstance(block, blocks.When):
+        _tag(doc, "{%p if " + block.expr + " %}")
+        for inner in block.body:
+            _block(doc, inner)
+        _tag(doc, "{%p endif %}")
 
 
 def build_default(doc_type) -> bytes:

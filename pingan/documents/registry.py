@@ -8,6 +8,10 @@ owns the record, in its `<app>/documents.py` (found by `autodiscover`, as indica
     ))
 
 `documents_for(obj, user)` lists the types offered for one object (already fetched through `visible_to`).
+
+A *report* is a document type about no single record (`model=None`): its `context(report, user, full)` is
+given whatever the caller computed (pingan.reports gives its indicator figures), it has no per-record routes
+(`record_types()` are the others), and its template is edited on the same 文书模板 page.
 """
 from __future__ import annotations
 
@@ -30,7 +34,7 @@ class DocumentType:
 
     key: str
     title: str
-    model: str
+    model: str | None  # None: a report, about no single record
     body: tuple
     context: Callable[[Any, Any, bool], dict]
     available: Callable[[Any], bool] | None = None
@@ -38,20 +42,26 @@ class DocumentType:
     copies: Callable[[Any], list[str]] | None = None
     filename: Callable[[Any], str] | None = None
     variables: dict[str, str] = field(default_factory=dict)
+    # A report's trial object for an uploaded template: sample(user) -> what `context` takes (None: placeholders).
+    sample: Callable[[Any], Any] | None = None
 
     def __post_init__(self):
         if not KEY_RE.match(self.key):
             raise ValueError(f"document key {self.key!r} must be '<app>.<name>' in lower case")
-        for block in self.body:
+        for block in blocks.flatten(self.body):
             if not isinstance(block, (blocks.Title, blocks.Para, blocks.Field, blocks.Table, blocks.Signatures,
-                                      blocks.PageBreak)):
+                                      blocks.PageBreak, blocks.Image, blocks.When)):
                 raise TypeError(f"{self.key}: {block!r} is not a block of pingan.documents.blocks")
+
+    @property
+    def is_report(self) -> bool:
+        return self.model is None
 
     @property
     def model_class(self):
         from django.apps import apps
 
-        return apps.get_model(self.model)
+        return apps.get_model(self.model) if self.model else None
 
     def is_available(self, obj: Any) -> bool:
         return self.available is None or bool(self.available(obj))
@@ -87,7 +97,7 @@ class DocumentType:
 def body_sources(body) -> list[str]:
     """The Jinja sources of a body's blocks (for the variable list and checks)."""
     sources = []
-    for block in body:
+    for block in blocks.flatten(body):
         if isinstance(block, (blocks.Title, blocks.Para)):
             sources.append(block.text)
         elif isinstance(block, blocks.Field):
@@ -97,6 +107,8 @@ def body_sources(body) -> list[str]:
                            + "".join(blocks.as_jinja(expr) for _h, expr in block.columns) + "{% endfor %}")
         elif isinstance(block, blocks.Signatures):
             sources += list(block.labels)
+        elif isinstance(block, (blocks.Image, blocks.When)):
+            sources.append(blocks.as_jinja(block.expr))
     return sources
 
 
@@ -133,6 +145,11 @@ def autodiscover() -> None:
 def all_types() -> list[DocumentType]:
     autodiscover()
     return sorted(_TYPES.values(), key=lambda t: t.key)
+
+
+def record_types() -> list[DocumentType]:
+    """The types about one record (each has its download, full and print routes); reports are not among them."""
+    return [t for t in all_types() if not t.is_report]
 
 
 def document_type(key: str) -> DocumentType | None:

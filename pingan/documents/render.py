@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import operator
 import zipfile
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
@@ -91,13 +92,39 @@ def stored(docx: bytes) -> bytes:
     return out.getvalue()
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A picture for a template's `Image` block (or any `{{ value }}`): PNG bytes, `width_mm` wide on the page.
+    A context holds Pictures; rendering turns each into docxtpl's InlineImage of the template being filled."""
+
+    png: bytes
+    width_mm: int = 150
+
+    def __str__(self) -> str:  # outside a .docx (a trial, a page) a picture writes nothing
+        return ""
+
+
+def _with_images(value: Any, tpl: Any) -> Any:
+    """The context with every Picture (in dicts, lists and tuples) made an InlineImage of `tpl`."""
+    if isinstance(value, Picture):
+        from docx.shared import Mm
+        from docxtpl import InlineImage
+
+        return InlineImage(tpl, BytesIO(value.png), width=Mm(value.width_mm))
+    if isinstance(value, dict):
+        return {k: _with_images(v, tpl) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_with_images(v, tpl) for v in value]
+    return value
+
+
 def render_bytes(template: bytes, context: dict[str, Any]) -> bytes:
     """Fill a .docx template with `context`; a ValidationError in Chinese when the template cannot be used."""
     from docxtpl import DocxTemplate
 
     try:
         tpl = DocxTemplate(BytesIO(template))
-        tpl.render(context, jinja_env=sandbox(), autoescape=True)
+        tpl.render(_with_images(context, tpl), jinja_env=sandbox(), autoescape=True)
         out = BytesIO()
         tpl.save(out)
         return stored(out.getvalue())
@@ -120,6 +147,8 @@ def template_source(doc_type) -> tuple[bytes, Any]:
 
 def base_context(doc_type, obj: Any) -> dict[str, Any]:
     copies = doc_type.copy_labels(obj) if obj is not None else []
+    if doc_type.is_report:  # a report names its period, never the day it was made (same data, same text)
+        return {"title": doc_type.title, "copies": [""], "copy": ""}
     return {"title": doc_type.title, "today": cn_date(timezone.localdate()), "copies": copies or [""],
             "copy": copies[0] if copies else ""}
 
@@ -136,8 +165,8 @@ def sample_context(doc_type) -> dict[str, Any]:
     context = base_context(doc_type, None)
     for name in doc_type.variable_names():
         context.setdefault(name, f"〔{doc_type.variables.get(name, name)}〕")
-    for block in doc_type.body:
-        if isinstance(block, blocks.Table):
+    for block in blocks.flatten(doc_type.body):
+        if isinstance(block, blocks.Table) and "." not in block.rows:
             context[block.rows] = [{}]
     if doc_type.copies is not None:
         context["copies"] = ["〔份别〕"]
@@ -172,7 +201,9 @@ def _html_block(block) -> str:
                        f'</span>月<span class="doc-line doc-line-tiny"></span>日</p></div>' for label in block.labels)
     if isinstance(block, blocks.PageBreak):
         return '<div class="doc-break"></div>'
-    return ""
+    if isinstance(block, blocks.When):
+        return "{% if " + block.expr + " %}" + "".join(_html_block(b) for b in block.body) + "{% endif %}"
+    return ""  # blocks.Image: the printable page leaves pictures out
 
 
 def html_source(doc_type) -> str:

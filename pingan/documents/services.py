@@ -78,10 +78,14 @@ def check_docx(data: bytes, name: str) -> None:
 
 
 def trial_context(doc_type: DocumentType, actor: Any) -> dict[str, Any]:
-    """The newest object of the type the actor may see (its real values, masked), or placeholder values."""
+    """The newest object of the type the actor may see (its real values, masked), a report's sample (the type's
+    `sample(actor)`), or placeholder values."""
     try:
-        obj = doc_type.model_class.objects.visible_to(actor).order_by("-pk").first()
-    except Exception:  # noqa: BLE001 — a model without visible_to: placeholders
+        if doc_type.is_report:
+            obj = doc_type.sample(actor) if doc_type.sample else None
+        else:
+            obj = doc_type.model_class.objects.visible_to(actor).order_by("-pk").first()
+    except Exception:  # noqa: BLE001 — a model without visible_to, a sample that cannot be made: placeholders
         obj = None
     if obj is not None:
         try:

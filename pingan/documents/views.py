@@ -26,7 +26,7 @@ from . import services
 from .build import build_default
 from .forms import ReasonForm, UploadForm
 from .models import DocumentTemplate
-from .registry import DocumentType, all_types, document_type
+from .registry import DocumentType, all_types, document_type, record_types
 from .render import DOCX_TYPE, render_html_context
 
 
@@ -129,7 +129,7 @@ def _bind(view, doc_type: DocumentType):
 
 def type_patterns() -> list:
     patterns = []
-    for doc_type in all_types():
+    for doc_type in record_types():
         base = f"{doc_type.key}/<int:pk>/"
         patterns += [
             path(base, _bind(download, doc_type), name=f"{doc_type.key}.download"),

@@ -36,8 +36,8 @@ class DocxRenderer(BaseRenderer):
 class DocumentTypeSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="文书类型代码，如 hazards.rectify_notice")
     title = serializers.CharField(help_text="文书名称")
-    model = serializers.CharField(help_text="所属记录的模型，如 hazards.hazard")
-    url = serializers.CharField(help_text="下载地址模板，{pk} 换成记录编号")
+    model = serializers.CharField(allow_blank=True, help_text="所属记录的模型，如 hazards.hazard；报告（不属于单条记录）为空")
+    url = serializers.CharField(allow_blank=True, help_text="下载地址模板，{pk} 换成记录编号；报告为空（由 /api/v1/reports/ 生成）")
     variables = serializers.DictField(child=serializers.CharField(), help_text="模板可用的变量及其含义")
 
 
@@ -49,8 +49,8 @@ class DocumentTypeList(APIView):
                    responses={200: DocumentTypeSerializer(many=True)})
     def get(self, request):
         model = str(request.query_params.get("model", "") or "").strip().lower()
-        rows = [{"key": t.key, "title": t.title, "model": t.model,
-                 "url": f"/api/v1/documents/{t.key}/{{pk}}/",
+        rows = [{"key": t.key, "title": t.title, "model": t.model or "",
+                 "url": "" if t.is_report else f"/api/v1/documents/{t.key}/{{pk}}/",
                  "variables": {name: t.variables.get(name, "") for name in t.variable_names()}}
                 for t in all_types() if not model or t.model == model]
         return Response(DocumentTypeSerializer(rows, many=True).data)
