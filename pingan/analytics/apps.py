@@ -15,4 +15,8 @@ class AnalyticsConfig(AppConfig):
         register_capability("analytics.stats", {Role.DISTRICT_ADMIN, Role.CENTER_STAFF, Role.TOWNSHIP_OFFICER,
                                                 Role.VILLAGE_OFFICER, Role.LEADER, Role.GRID_WORKER,
                                                 Role.MEDIATOR, Role.DEPT_HANDLER})
+        registry.nav("dashboard", "驾驶舱", "analytics:dashboard", order=70, data_kind="case",
+                     capability="analytics.stats")
         registry.nav("stats", "统计指标", "analytics:stats", order=70, data_kind="case", capability="analytics.stats")
+        registry.nav("screen", "大屏", "analytics:screen", order=73, data_kind="case", capability="analytics.stats")
+        from . import panels  # noqa: F401  (the home panel leading to the dashboard)

@@ -6,4 +6,6 @@ app_name = "analytics"
 
 urlpatterns = [
     path("", views.stats, name="stats"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("screen/", views.screen, name="screen"),
 ]

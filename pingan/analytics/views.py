@@ -1,33 +1,51 @@
-"""The statistics page: the indicators of a period and a node, as the dashboard and reports define them."""
+"""The statistics page, the dashboard and the big screen: the indicators and the measures of a period and a node.
+
+All three read the period and the 辖区 the same way (`read_params`: parse_period, resolve_node) and the charts
+from one builder (figures.build), whose JSON is also the data call /api/v1/analytics/dashboard/.
+"""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 
-from pingan.core import indicators
+from pingan.core import indicators, registry
 from pingan.core.views import require_capability
 from pingan.geo.choices import CODE_LENGTH, Level
 from pingan.geo.models import Node
 
+from . import figures
 from .params import BadRequest, default_period, parse_period, resolve_node
+
+
+def read_params(query, user) -> tuple[dict, object, object, object]:
+    """(params as typed, start, end, node) from ?from=&to=&jurisdiction=; BadRequest (400/404) when wrong.
+    Missing dates default to this year so far, a missing 辖区 to the user's own place."""
+    default_from, default_to = default_period()
+    params = {
+        "from": str(query.get("from", "") or "").strip() or default_from.isoformat(),
+        "to": str(query.get("to", "") or "").strip() or default_to.isoformat(),
+        "jurisdiction": str(query.get("jurisdiction", "") or "").strip(),
+    }
+    start, end = parse_period(params["from"], params["to"])
+    node = resolve_node(params["jurisdiction"], user)
+    return params, start, end, node
+
+
+def _require_stats(user) -> None:
+    if not user.may_see_data_kind("case"):
+        raise PermissionDenied("您的角色不能查看统计指标。")
 
 
 @require_capability("analytics.stats")
 def stats(request):
     user = request.user
-    if not user.may_see_data_kind("case"):
-        raise PermissionDenied("您的角色不能查看统计指标。")
-    default_from, default_to = default_period()
-    params = {
-        "from": request.GET.get("from", "").strip() or default_from.isoformat(),
-        "to": request.GET.get("to", "").strip() or default_to.isoformat(),
-        "jurisdiction": request.GET.get("jurisdiction", "").strip(),
-    }
-    error, status, groups, node = "", 200, [], None
+    _require_stats(user)
+    error, status, groups, node, data = "", 200, [], None, None
     try:
-        start, end = parse_period(params["from"], params["to"])
-        node = resolve_node(params["jurisdiction"], user)
+        params, start, end, node = read_params(request.GET, user)
     except BadRequest as exc:
+        params = {k: request.GET.get(k, "").strip() for k in ("from", "to", "jurisdiction")}
         error, status = exc.message, (400 if exc.status == 400 else 404)
     else:
         result = indicators.compute(indicators.Query(start, end, node, user))
@@ -48,8 +66,59 @@ def stats(request):
                                                         "help": ind.help, "kind": ind.kind})
         groups = [{"name": name, "label": indicators.GROUP_LABELS.get(name, name), "items": items}
                   for name, items in by_group.items()]
+        data = figures.build(user, start, end, node, with_alerts=False, with_kpis=False)
     return render(request, "analytics/stats.html", {"params": params, "error": error, "groups": groups, "node": node,
-                                                    "choices": place_choices(user)}, status=status)
+                                                    "choices": place_choices(user), "data": data}, status=status)
+
+
+@require_capability("analytics.stats")
+def dashboard(request):
+    """驾驶舱: the key indicators with 同比, every measure's figures, trends and breakdowns as charts."""
+    user = request.user
+    _require_stats(user)
+    try:
+        params, start, end, node = read_params(request.GET, user)
+    except BadRequest as exc:
+        params = {k: request.GET.get(k, "").strip() for k in ("from", "to", "jurisdiction")}
+        return render(request, "analytics/dashboard.html", {
+            "params": params, "error": exc.message, "choices": place_choices(user), "data": None,
+        }, status=400 if exc.status == 400 else 404)
+    data = figures.build(user, start, end, node)
+    return render(request, "analytics/dashboard.html", {
+        "params": params, "error": "", "choices": place_choices(user), "data": data, "node": node,
+        "map_url": map_url(user), "screen_url": reverse("analytics:screen"),
+    })
+
+
+@require_capability("analytics.stats")
+def screen(request):
+    """大屏: a full-screen dark page for the video wall; its script re-reads the data call every 60 s."""
+    user = request.user
+    _require_stats(user)
+    try:
+        params, start, end, node = read_params(request.GET, user)
+    except BadRequest as exc:
+        return render(request, "analytics/screen.html", {"error": exc.message, "data": None},
+                      status=400 if exc.status == 400 else 404)
+    data = figures.build(user, start, end, node)
+    api = reverse("api:analytics-dashboard")
+    return render(request, "analytics/screen.html", {
+        "error": "", "data": data, "node": node, "params": params, "map_url": map_url(user),
+        "config": {"api": api, "query": {"from": params["from"] if request.GET.get("from") else "",
+                                         "to": params["to"] if request.GET.get("to") else "",
+                                         "jurisdiction": node.code},
+                   "refresh": 60, "rotate": 15},
+        "dashboard_url": reverse("analytics:dashboard"),
+    })
+
+
+def map_url(user) -> str | None:
+    """The map page of pingan.geo (`geo:map`) when it exists and the user may open it; None otherwise."""
+    try:
+        url = reverse("geo:map")
+    except NoReverseMatch:
+        return None
+    return url if registry.link_allowed(user, "geo:map") else None
 
 
 def place_choices(user) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
+from pingan.analytics.measures import case_figures
 from pingan.core.filters import FilterSet
 
 from .choices import ClueSource, ClueState
@@ -16,13 +17,15 @@ class ClueFilter(FilterSet):
     source = django_filters.ChoiceFilter(choices=ClueSource.choices, label="线索来源")
     place = django_filters.CharFilter(method="filter_place", label="地点（区划代码）")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="是否超期")
+    open = django_filters.BooleanFilter(method="filter_open", label="是否未办结")
+    supervised = django_filters.BooleanFilter(method="filter_supervised", label="是否督办中")
     received_from = django_filters.DateFilter(field_name="received_on", lookup_expr="gte", label="受理日期起")
     received_to = django_filters.DateFilter(field_name="received_on", lookup_expr="lte", label="受理日期止")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
 
     class Meta:
         model = Clue
-        fields = ["campaign", "state", "source", "place", "overdue", "received_from", "received_to", "q"]
+        fields = ["campaign", "state", "source", "place", "overdue", "open", "supervised", "received_from", "received_to", "q"]
 
     def filter_place(self, queryset, name, value):
         value = value.strip()
@@ -31,6 +34,18 @@ class ClueFilter(FilterSet):
         if not value.isdigit():
             return queryset.filter(jurisdiction__name__contains=value)
         return queryset.filter(jurisdiction__path__contains=f"{value}/")
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.open() if value else queryset.closed()
+
+    def filter_supervised(self, queryset, name, value):
+        """Open with an open 督办: the dashboard's 督办中 figure (pingan.analytics.measures.case_figures)."""
+        if value is None:
+            return queryset
+        condition = case_figures("campaigns.Clue")["supervised"]()
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

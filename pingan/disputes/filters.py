@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
+from pingan.analytics.measures import case_figures
 from pingan.core.filters import FilterSet
 
 from . import choices as c
@@ -25,13 +26,15 @@ class DisputeFilter(FilterSet):
     registered_from = django_filters.DateFilter(field_name="registered_on", lookup_expr="gte", label="登记日期起")
     registered_to = django_filters.DateFilter(field_name="registered_on", lookup_expr="lte", label="登记日期止")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="是否超期")
+    open = django_filters.BooleanFilter(method="filter_open", label="是否未办结")
+    supervised = django_filters.BooleanFilter(method="filter_supervised", label="是否督办中")
     referral = django_filters.BooleanFilter(method="filter_referral", label="是否移送对接")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
 
     class Meta:
         model = Dispute
         fields = ["place", "category", "state", "source", "scale", "mediator", "org", "registered_from",
-                  "registered_to", "overdue", "referral", "q"]
+                  "registered_to", "overdue", "open", "supervised", "referral", "q"]
 
     def filter_place(self, queryset, name, value):
         value = value.strip()[:50]
@@ -66,6 +69,18 @@ class DisputeFilter(FilterSet):
         if value is None:
             return queryset
         return queryset.overdue() if value else queryset.not_overdue()
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.open() if value else queryset.closed()
+
+    def filter_supervised(self, queryset, name, value):
+        """Open with an open 督办: the dashboard's 督办中 figure (pingan.analytics.measures.case_figures)."""
+        if value is None:
+            return queryset
+        condition = case_figures("disputes.Dispute")["supervised"]()
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_referral(self, queryset, name, value):
         if value is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
+from pingan.analytics.measures import case_figures
 from pingan.core.filters import FilterSet
 
 from .choices import HazardStatus, HazardType, RiskLevel
@@ -17,6 +18,7 @@ class HazardFilter(FilterSet):
     state = django_filters.ChoiceFilter(choices=HazardStatus.choices, label="整治状态")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="是否超期")
     open = django_filters.BooleanFilter(method="filter_open", label="是否未办结")
+    supervised = django_filters.BooleanFilter(method="filter_supervised", label="是否督办中")
     screened_from = django_filters.DateFilter(field_name="screened_on", lookup_expr="gte", label="排查日期起")
     screened_to = django_filters.DateFilter(field_name="screened_on", lookup_expr="lte", label="排查日期止")
     department = django_filters.NumberFilter(field_name="responsible_department", label="整治责任单位")
@@ -25,7 +27,7 @@ class HazardFilter(FilterSet):
     class Meta:
         model = Hazard
         fields = ["place", "hazard_type", "risk_level", "state", "overdue", "open", "screened_from", "screened_to",
-                  "department", "q"]
+                  "department", "supervised", "q"]
 
     def filter_place(self, queryset, name, value):
         value = value.strip()
@@ -44,6 +46,13 @@ class HazardFilter(FilterSet):
         if value is None:
             return queryset
         return queryset.open() if value else queryset.closed()
+
+    def filter_supervised(self, queryset, name, value):
+        """Open with an open 督办: the dashboard's 督办中 figure (pingan.analytics.measures.case_figures)."""
+        if value is None:
+            return queryset
+        condition = case_figures("hazards.Hazard")["supervised"]()
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -74,12 +74,14 @@ class EnrollmentFilter(FilterSet):
     kind = django_filters.ChoiceFilter(choices=c.SpecialKind.choices, label="人群类型")
     risk_level = django_filters.CharFilter(label="风险等级")
     jurisdiction = django_filters.CharFilter(method=_under, label="辖区代码")
+    enrolled_from = django_filters.DateFilter(field_name="enrolled_on", lookup_expr="gte", label="列管日期起")
+    enrolled_to = django_filters.DateFilter(field_name="enrolled_on", lookup_expr="lte", label="列管日期止")
     status = django_filters.ChoiceFilter(choices=[("active", "在管"), ("released", "已解除"), ("overdue", "走访逾期")],
                                          method="by_status", label="状态")
 
     class Meta:
         model = SpecialEnrollment
-        fields = ["q", "kind", "risk_level", "jurisdiction", "status"]
+        fields = ["q", "kind", "risk_level", "jurisdiction", "enrolled_from", "enrolled_to", "status"]
 
     def search(self, queryset, name, value):
         people = selectors.search_people(Person.objects.all(), value, user=_user(self)).values("pk")

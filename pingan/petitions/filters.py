@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
+from pingan.analytics.measures import case_figures
 from pingan.core.filters import FilterSet
 
 from . import choices as c
@@ -19,6 +20,8 @@ class PetitionFilter(FilterSet):
     state = django_filters.ChoiceFilter(choices=c.PetitionState.choices, label="办理状态")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="是否超期")
     open = django_filters.BooleanFilter(method="filter_open", label="是否未办结")
+    supervised = django_filters.BooleanFilter(method="filter_supervised", label="是否督办中")
+    finished = django_filters.BooleanFilter(method="filter_finished", label="是否已办结（含已化解、已稳控）")
     registered_from = django_filters.DateFilter(field_name="registered_on", lookup_expr="gte", label="登记日期起")
     registered_to = django_filters.DateFilter(field_name="registered_on", lookup_expr="lte", label="登记日期止")
     backlog = django_filters.BooleanFilter(field_name="is_backlog", label="是否积案")
@@ -29,7 +32,7 @@ class PetitionFilter(FilterSet):
 
     class Meta:
         model = Petition
-        fields = ["place", "form", "petition_type", "source", "state", "overdue", "open", "registered_from",
+        fields = ["place", "form", "petition_type", "source", "state", "overdue", "open", "supervised", "finished", "registered_from",
                   "registered_to", "backlog", "assigned_list", "department", "hall_code", "q"]
 
     def filter_place(self, queryset, name, value):
@@ -39,6 +42,20 @@ class PetitionFilter(FilterSet):
         if not value.isdigit():
             return queryset.filter(jurisdiction__name__contains=value)
         return queryset.filter(jurisdiction__path__contains=f"{value}/")
+
+    def filter_finished(self, queryset, name, value):
+        """已办结、已化解、已稳控 (and their reviewed results): petitions.assigned_resolved counts these."""
+        if value is None:
+            return queryset
+        finished = Q(state__in=c.FINISHED_STATES)
+        return queryset.filter(finished) if value else queryset.exclude(finished)
+
+    def filter_supervised(self, queryset, name, value):
+        """Open with an open 督办: the dashboard's 督办中 figure (pingan.analytics.measures.case_figures)."""
+        if value is None:
+            return queryset
+        condition = case_figures("petitions.Petition")["supervised"]()
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

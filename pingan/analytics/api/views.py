@@ -39,3 +39,32 @@ class StatsView(APIView):
         except BadRequest as exc:
             return Response({"detail": exc.message}, status=exc.status)
         return Response(indicators.compute(indicators.Query(start, end, node, user)))
+
+
+class DashboardView(APIView):
+    """驾驶舱数据：统计期内各模块的数量、同比、近 12 个月趋势、按下级辖区和类别的分布、当前超期与督办，以及关键指标；
+    每个数字都带有可核对的明细列表地址（url）。"""
+
+    @extend_schema(
+        summary="驾驶舱数据",
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="开始日期（含），默认今年 1 月 1 日"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="截止日期（含），默认今天；统计期不能倒置，最长 10 年"),
+            OpenApiParameter("jurisdiction", OpenApiTypes.STR,
+                             description="辖区：区划代码或名称，默认调用者的管辖范围；不存在或不在管辖范围内 404，重名 400"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        from ..figures import build
+        from ..views import read_params
+
+        user = request.user
+        if not user.may_see_data_kind("case") or not user.can("analytics.stats"):
+            record(actor=user, action="analytics.dashboard", outcome="failure", detail="无统计指标权限")
+            return Response({"detail": "您的角色不能查看统计指标。"}, status=403)
+        try:
+            _params, start, end, node = read_params(request.query_params, user)
+        except BadRequest as exc:
+            return Response({"detail": exc.message}, status=exc.status)
+        return Response(build(user, start, end, node))

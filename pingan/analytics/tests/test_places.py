@@ -160,9 +160,9 @@ def test_the_page_refuses_bad_periods(world, login, start, end, message):
 
 
 def test_the_page_by_name_uses_a_fixed_number_of_queries(world, login, twin, django_assert_max_num_queries):
-    # The default page's 36 (test_indicators) plus one: the code-or-name lookup (one query whatever the tree).
+    # The default page's 69 (test_indicators) plus one: the code-or-name lookup (one query whatever the tree).
     client = login(world.users["district_admin"])
-    with django_assert_max_num_queries(37):
+    with django_assert_max_num_queries(70):
         assert page(client, jurisdiction="河底镇")[0] == 200
     # An ambiguous name computes no indicators: 10 = the request's own (session, user, second factor, bell …),
     # the lookup, one query for the candidates' townships however many, the datalist.

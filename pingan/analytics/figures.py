@@ -1,0 +1,314 @@
+"""The dashboard's figures: one function builds everything the dashboard page, its JSON data call, the big
+screen and the statistics page's charts show, with the click-through URL of every number, bar and point.
+
+All counts are SQL aggregates over `visible_to(user)` under the node (pingan.core.indicators.Query.scoped):
+per measure one aggregate for the period, the same period a year earlier, today and the "now" figures
+(overdue, 督办, open), one `TruncMonth` group for 24 months (this year's 12 and the year before), one group by
+the child node (a substring of the jurisdiction path) and one by category. Nothing loops over rows in Python.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, IntegerField, Q, Sum, Value
+from django.db.models.functions import Coalesce, Substr, TruncMonth
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from pingan.core import indicators, registry
+from pingan.core.indicators import Query, change
+
+from . import measures as registry_of_measures
+from .measures import OPEN, OVERDUE, SUPERVISED, TODAY, Measure
+
+MONTHS = 12
+LEVEL_WORDS = {"county": "乡镇（街道）", "township": "村（社区）", "village": "网格", "community": "网格"}
+
+
+def change_shown(value: float | None) -> str:
+    """0.5 → “+50.0%”, −0.2694 → “−26.9%”, None → “—” (no figure a year earlier)."""
+    if value is None:
+        return "—"
+    shown = (Decimal(str(value)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if shown > 0:
+        return f"+{shown}%"
+    if shown < 0:
+        return f"−{-shown}%"
+    return "0.0%"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(first: dt.date) -> dt.date:
+    return add_months(first, 1) - dt.timedelta(days=1)
+
+
+def minus_year(day: dt.date) -> dt.date:
+    return indicators._minus_year(day)
+
+
+class Links:
+    """Click-through URLs of one user: the measure's list page with its query string, or None when the user may
+    not open that list (the menu's rule) or the module's list does not exist."""
+
+    def __init__(self, user: Any):
+        self.user = user
+        self._base: dict[str, str | None] = {}
+
+    def base(self, measure: Measure) -> str | None:
+        if measure.list_url not in self._base:
+            url = None
+            if self.user is None or registry.link_allowed(self.user, measure.list_url):
+                try:
+                    url = reverse(measure.list_url)
+                except NoReverseMatch:
+                    url = None
+            self._base[measure.list_url] = url
+        return self._base[measure.list_url]
+
+    def __call__(self, measure: Measure, date_from, date_to, node, category=None, status=None) -> str | None:
+        base = self.base(measure)
+        if base is None:
+            return None
+        params = {k: v for k, v in measure.link(date_from, date_to, node, category, status).items()
+                  if v not in (None, "")}
+        return f"{base}?{urlencode(params)}" if params else base
+
+
+def _value(measure: Measure):
+    if measure.sum_field:
+        return Coalesce(Sum(measure.sum_field), Value(0), output_field=IntegerField())
+    return Count("pk")
+
+
+def _conditional(measure: Measure, condition: Q):
+    if measure.sum_field:
+        return Coalesce(Sum(measure.sum_field, filter=condition), Value(0), output_field=IntegerField())
+    return Count("pk", filter=condition)
+
+
+def _rows(measure: Measure, q: Query):
+    qs = q.scoped(measure.get_model())
+    return measure.base(qs) if measure.base else qs
+
+
+def children_of(node: Any, user: Any) -> list[tuple[str, str]]:
+    """(code, name) of the node's children the user may see, in code order (townships of a county …)."""
+    from pingan.geo.models import Node
+
+    qs = Node.objects.visible_to(user) if user is not None else Node.objects.all()
+    return list(qs.filter(parent=node).order_by("code").values_list("code", "name"))
+
+
+def measure_figures(measure: Measure, q: Query, links: Links, children: list[tuple[str, str]],
+                    now: dt.datetime) -> dict:
+    node, start, end = q.node, q.date_from, q.date_to
+    prev_start, prev_end = minus_year(start), minus_year(end)
+    today = timezone.localdate(now)
+    rows = _rows(measure, q)
+
+    # 1. The period, a year earlier, today and the "now" figures: one aggregate.
+    aggregates = {
+        "total": _conditional(measure, measure.period_q(start, end)),
+        "previous": _conditional(measure, measure.period_q(prev_start, prev_end)),
+        "today": _conditional(measure, measure.period_q(today, today)),
+    }
+    snapshot = {OVERDUE: measure.overdue(now) if measure.overdue else None,
+                SUPERVISED: measure.supervised() if measure.supervised else None,
+                OPEN: measure.open() if measure.open else None}
+    for name, condition in snapshot.items():
+        if condition is not None:
+            aggregates[name] = _conditional(measure, condition)
+    head = rows.aggregate(**aggregates)
+    result: dict[str, Any] = {
+        "key": measure.key, "label": measure.label, "unit": measure.unit, "date_label": measure.date_label,
+        "category_title": measure.category_title,
+        "total": head["total"], "previous": head["previous"],
+        "change": change(head["total"], head["previous"]) if head["previous"] else None,
+        "url": links(measure, start, end, node),
+        "previous_url": links(measure, prev_start, prev_end, node),
+        "today": head["today"], "today_url": links(measure, today, today, node, status=TODAY),
+    }
+    result["change_shown"] = change_shown(result["change"])
+    for name, condition in snapshot.items():
+        if condition is not None:
+            result[name] = head[name]
+            result[f"{name}_url"] = links(measure, None, None, node, status=name)
+
+    # 2. Monthly: the 12 months ending with the period's last month, and the same months a year earlier.
+    last = end.replace(day=1)
+    first = add_months(last, -(MONTHS - 1))
+    trunc = TruncMonth(measure.date_field)
+    series = dict(
+        (_as_date(row["month"]), row["value"])
+        for row in rows.filter(measure.period_q(add_months(first, -12), end))
+        .annotate(month=trunc).values("month").annotate(value=_value(measure)).order_by("month")
+    )
+    months = []
+    for i in range(MONTHS):
+        month = add_months(first, i)
+        month_to = min(month_end(month), end)
+        before = add_months(month, -12)
+        before_to = minus_year(month_to)
+        months.append({
+            "month": f"{month:%Y-%m}", "value": series.get(month, 0), "previous": series.get(before, 0),
+            "url": links(measure, month, month_to, node),
+            "previous_url": links(measure, before, before_to, node),
+        })
+    result["months"] = months
+
+    # 3. By the node's children: the child's code is the path segment after the node's path.
+    places = []
+    if children:
+        lookup = getattr(measure.get_model(), "scope_path_lookup", "jurisdiction__path")
+        length = max(len(code) for code, _name in children)
+        counted = dict(
+            (row["child"], row["value"])
+            for row in rows.filter(measure.period_q(start, end))
+            .annotate(child=Substr(lookup, len(node.path) + 1, length)).values("child")
+            .annotate(value=_value(measure)).order_by()
+        )
+        from pingan.geo.models import Node
+
+        for code, name in children:
+            places.append({"code": code, "name": name, "value": counted.get(code, 0),
+                           "url": links(measure, start, end, _NodeRef(code, name, f"{node.path}{code}/", Node))})
+        own = counted.get("", 0)
+        if own:
+            places.append({"code": node.code, "name": f"{node.name}（本级）", "value": own, "url": None})
+    result["by_place"] = places
+
+    # 4. By category.
+    categories = []
+    if measure.category_field:
+        labels = measure.labels()
+        counted_categories = list(
+            rows.filter(measure.period_q(start, end)).values(measure.category_field)
+            .annotate(value=_value(measure)).order_by("-value", measure.category_field)
+        )
+        for row in counted_categories:
+            code = row[measure.category_field]
+            if code in (None, "") or not row["value"]:
+                continue
+            categories.append({"code": str(code), "label": labels.get(str(code), str(code)), "value": row["value"],
+                               "url": links(measure, start, end, node, category=code)})
+    result["by_category"] = categories
+    return result
+
+
+class _NodeRef:
+    """A child node as the links need it (code, name, path) without loading the row."""
+
+    def __init__(self, code: str, name: str, path: str, model: type):
+        self.code, self.name, self.path = code, name, path
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def kpi_figures(q: Query, user: Any, links: Links, visible: dict[str, Measure]) -> list[dict]:
+    """The key indicators of indicators.md with 同比, each value and count clicking through."""
+    out = []
+    wanted = [k for k in registry_of_measures.all_kpis() if k.measure in visible]
+    if not wanted:
+        return out
+    keys = {k.key for k in wanted} | {key for k in wanted for key, _extra in k.parts}
+    try:
+        known = {i.key for i in indicators.all_indicators()}
+    except Exception:  # pragma: no cover - a broken indicator module must not hide the dashboard
+        known = set()
+    keys &= known
+    previous_q = q.previous_year()
+    current = {key: q[key] for key in sorted(keys)}
+    previous = {key: previous_q[key] for key in sorted(keys)}
+    for item in wanted:
+        if item.key not in keys:
+            continue
+        ind = indicators.get(item.key)
+        measure = visible[item.measure]
+        value, before = current[item.key], previous[item.key]
+        entry = {
+            "key": item.key, "label": ind.label, "group": indicators.GROUP_LABELS.get(ind.group, ind.group),
+            "kind": ind.kind, "value": value, "previous": before,
+            "shown": indicators.percent(value) if ind.kind == indicators.RATE else ("—" if value is None else value),
+            "previous_shown": indicators.percent(before) if ind.kind == indicators.RATE
+            else ("—" if before is None else before),
+            "change": change(value, before) if before else None,
+            "url": links(measure, q.date_from, q.date_to, q.node),
+            "help": ind.help,
+            "parts": [],
+        }
+        entry["change_shown"] = change_shown(entry["change"])
+        for key, extra in item.parts:
+            if key not in keys:
+                continue
+            part_url = links(measure, q.date_from, q.date_to, q.node)
+            if part_url and extra:
+                part_url += ("&" if "?" in part_url else "?") + urlencode(extra)
+            entry["parts"].append({"key": key, "label": indicators.get(key).label, "value": current[key],
+                                   "url": part_url})
+        out.append(entry)
+    return out
+
+
+def active_alerts(q: Query, limit: int = 8) -> list[dict]:
+    """The newest warnings still waiting (pingan.alerts, when installed), scoped, most serious first."""
+    try:
+        from pingan.alerts.models import ACTIVE, Alert
+    except ImportError:  # pragma: no cover
+        return []
+    from django.db.models import Case, IntegerField as Int, When
+
+    order = Case(When(level="red", then=0), When(level="orange", then=1), default=2, output_field=Int())
+    rows = (q.scoped(Alert).filter(status__in=ACTIVE).select_related("jurisdiction")
+            .annotate(rank=order).order_by("rank", "-raised_at", "-id")[:limit])
+    return [{"title": a.title, "level": a.level, "level_label": a.get_level_display(),
+             "place": a.jurisdiction.name if a.jurisdiction_id else "",
+             "raised_at": timezone.localtime(a.raised_at).strftime("%Y-%m-%d %H:%M"),
+             "url": reverse("alerts:detail", args=[a.pk])} for a in rows]
+
+
+def build(user: Any, date_from: dt.date, date_to: dt.date, node: Any, *, now: dt.datetime | None = None,
+          with_alerts: bool = True, with_kpis: bool = True) -> dict:
+    """Everything the dashboard shows for `user`, the period [date_from, date_to] and `node`."""
+    now = now or timezone.now()
+    q = Query(date_from, date_to, node, user)
+    links = Links(user)
+    visible = {m.key: m for m in registry_of_measures.measures_for(user)}
+    children = children_of(node, user)
+    level_word = LEVEL_WORDS.get(getattr(node, "level", ""), "下级")
+    data: dict[str, Any] = {
+        "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
+        "previous": {"from": minus_year(date_from).isoformat(), "to": minus_year(date_to).isoformat()},
+        "jurisdiction": {"code": node.code, "name": node.name, "level": getattr(node, "level", "")},
+        "today": timezone.localdate(now).isoformat(),
+        "place_title": f"按{level_word}",
+        "kpis": kpi_figures(q, user, links, visible) if with_kpis else [],
+        "measures": [measure_figures(m, q, links, children, now) for m in visible.values()],
+    }
+    # The charts open on the measure with the most records in the period (the first one when all are empty).
+    data["default_measure"] = max(data["measures"], key=lambda m: m["total"])["key"] if data["measures"] else ""
+    if with_alerts and (user is None or user.may_see_data_kind("case")):
+        data["alerts"] = active_alerts(q)
+    else:
+        data["alerts"] = []
+    data["alerts_url"] = _alerts_url(user, node)
+    return data
+
+
+def _alerts_url(user: Any, node: Any) -> str | None:
+    if user is not None and not registry.link_allowed(user, "alerts:list"):
+        return None
+    try:
+        return f"{reverse('alerts:list')}?{urlencode({'active': 'true', 'place': node.code})}"
+    except NoReverseMatch:
+        return None
