@@ -16,7 +16,9 @@ A module declares the export of each of its list pages in its own `<app>/exports
         query=filterset_query(HouseholdFilter, selectors.households, bind_empty=True),
         columns=(ListColumn("户号", "number"), ListColumn("所属网格", "jurisdiction.name"), ...)))
 
-A register (pingan.registers) declares its list's export by itself when its routes are built. The columns are
+A register (pingan.registers) declares its list's export by itself when its routes are built. An app beneath
+ledgers (alerts, core) cannot import it: its `exports.py` holds `LIST_EXPORTS = [dict(route=..., columns=
+(("表头", "path"), ...), ...)]`, which discovery turns into the same declarations (`from_plain`). The columns are
 the ledger spec's where the model has a ledger (so the file re-imports), else the declared `ListColumn`s.
 """
 from __future__ import annotations
@@ -250,6 +252,19 @@ def register_list(entry: ListExport) -> ListExport:
     return entry
 
 
+def from_plain(plain: dict[str, Any]) -> ListExport:
+    """A declaration written without importing this app (an app beneath ledgers: alerts, core): a dict of
+    ListExport's fields whose `columns` are (header, dotted path or callable[, width]) tuples, in the module's
+    `LIST_EXPORTS` list."""
+    data = dict(plain)
+    columns = []
+    for header, source, *rest in data.pop("columns", ()):
+        width = rest[0] if rest else 16
+        columns.append(ListColumn(header, getter=source, width=width) if callable(source)
+                       else ListColumn(header, source, width=width))
+    return ListExport(columns=tuple(columns), **data)
+
+
 def unregister_list(route: str) -> None:
     """For tests that register a throwaway list."""
     _LISTS.pop(route, None)
@@ -265,7 +280,9 @@ def autodiscover() -> None:
 
     for config in apps.get_app_configs():
         if config.name.startswith("pingan.") and find_spec(f"{config.name}.exports"):
-            import_module(f"{config.name}.exports")
+            module = import_module(f"{config.name}.exports")
+            for plain in getattr(module, "LIST_EXPORTS", ()):
+                register_list(from_plain(plain))
     get_resolver().url_patterns  # noqa: B018 - builds every app's routes, registers included
     _discovered = True
 
