@@ -74,6 +74,10 @@ CAPABILITIES: dict[str, set[str]] = {
     "departments.manage": {Role.DISTRICT_ADMIN},
     # Grids and their staff: the district and the township office keep them current.
     "geo.manage_grids": {Role.DISTRICT_ADMIN, Role.TOWNSHIP_OFFICER},
+    # The map: every working role (each layer is further limited by its data kind and by scope). Loading a
+    # county's boundary file: the district's system administrator (from the command line).
+    "geo.map": set(ALL_WORKING),
+    "geo.load_boundaries": {Role.DISTRICT_ADMIN},
     # Writing case data: everybody who works cases; leaders read only.
     "data.write": ALL_WORKING - {Role.LEADER},
     # Contacts' phones kept in plaintext (a hazard's responsible person, an enrolment's) are shown in full to

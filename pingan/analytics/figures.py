@@ -21,8 +21,8 @@ from django.utils import timezone
 from pingan.core import indicators, registry
 from pingan.core.indicators import Query, change
 
-from . import measures as registry_of_measures
-from .measures import OPEN, OVERDUE, SUPERVISED, TODAY, Measure
+from pingan.core import measures as registry_of_measures
+from pingan.core.measures import OPEN, OVERDUE, SUPERVISED, TODAY, Measure
 
 MONTHS = 12
 LEVEL_WORDS = {"county": "乡镇（街道）", "township": "村（社区）", "village": "网格", "community": "网格"}

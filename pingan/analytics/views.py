@@ -15,7 +15,7 @@ from pingan.geo.choices import CODE_LENGTH, Level
 from pingan.geo.models import Node
 
 from . import figures
-from .params import BadRequest, default_period, parse_period, resolve_node
+from pingan.geo.params import BadRequest, default_period, parse_period, resolve_node
 
 
 def read_params(query, user) -> tuple[dict, object, object, object]:

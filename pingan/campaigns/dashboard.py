@@ -1,6 +1,7 @@
-"""Campaign clues on the dashboard (pingan.analytics.measures): 专项行动线索 by 受理日期, by 线索来源. Clues are
+"""Campaign clues on the dashboard (pingan.core.measures): 专项行动线索 by 受理日期, by 线索来源. Clues are
 data kind "clue": roles without it never get this measure (measures_for), so no figure of theirs shows."""
-from pingan.analytics.measures import OPEN, OVERDUE, SUPERVISED, Measure, case_figures, iso, register
+from pingan.cases.measures import case_figures
+from pingan.core.measures import OPEN, OVERDUE, SUPERVISED, Measure, iso, register
 
 
 def link(date_from, date_to, node, category, status) -> dict:

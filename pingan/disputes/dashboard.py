@@ -1,5 +1,6 @@
-"""Disputes on the dashboard (pingan.analytics.measures): 矛盾纠纷 by 登记日期, by 事件类别, overdue and 督办 now."""
-from pingan.analytics.measures import OPEN, OVERDUE, SUPERVISED, Measure, case_figures, iso, kpi, register
+"""Disputes on the dashboard (pingan.core.measures): 矛盾纠纷 by 登记日期, by 事件类别, overdue and 督办 now."""
+from pingan.cases.measures import case_figures
+from pingan.core.measures import OPEN, OVERDUE, SUPERVISED, Measure, iso, kpi, register
 
 from .choices import CATEGORY_LABELS
 

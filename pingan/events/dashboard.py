@@ -1,7 +1,7 @@
-"""Grid events on the dashboard (pingan.analytics.measures): 网格事件 by 上报时间 (duplicates not counted, as
+"""Grid events on the dashboard (pingan.core.measures): 网格事件 by 上报时间 (duplicates not counted, as
 events.reported), by 大类, overdue now. The event list takes township (any visible node's code: it and
 everything under it), from/to (上报日期), category (a code prefix) and overdue=1."""
-from pingan.analytics.measures import OVERDUE, Measure, iso, kpi, register
+from pingan.core.measures import OVERDUE, Measure, iso, kpi, register
 
 from .choices import EventState
 

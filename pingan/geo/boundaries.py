@@ -53,8 +53,8 @@ def check_geometry(geom: Any, where: str) -> list[str]:
     """Problems of one geometry (empty list when it may be stored)."""
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
         return [f"{where}：几何类型为 {geom.geom_type}，应为 Polygon 或 MultiPolygon（面）。"]
-    if geom.is_empty or geom.area <= 0:
-        return [f"{where}：边界为空或面积为零。"]
+    if geom.is_empty:
+        return [f"{where}：边界为空。"]
     min_lng, min_lat, max_lng, max_lat = geom.bounds
     if not (LNG_RANGE[0] <= min_lng and max_lng <= LNG_RANGE[1] and LAT_RANGE[0] <= min_lat and max_lat <= LAT_RANGE[1]):
         return [f"{where}：坐标超出经度 {LNG_RANGE[0]:g}–{LNG_RANGE[1]:g}、纬度 {LAT_RANGE[0]:g}–{LAT_RANGE[1]:g} 的范围"
@@ -63,6 +63,8 @@ def check_geometry(geom: Any, where: str) -> list[str]:
         return [f"{where}：边界跨度超过 {MAX_SIDE_DEGREES:g} 度，不像一个县区以内的辖区。"]
     if not geom.is_valid:
         return [f"{where}：边界无效（{_validity_cn(explain_validity(geom))}）。"]
+    if geom.area <= 0:
+        return [f"{where}：边界面积为零。"]
     return []
 
 

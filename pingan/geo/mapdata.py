@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from pingan.analytics.params import BadRequest, parse_day, parse_period, resolve_node, years_after
+from .params import BadRequest, parse_day, parse_period, resolve_node, years_after
 
 from . import layers as registry
 from .choices import CODE_LENGTH, Level

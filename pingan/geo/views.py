@@ -164,7 +164,7 @@ def map_view(request):
     from django.http import Http404
     from django.urls import reverse
 
-    from pingan.analytics.params import BadRequest
+    from .params import BadRequest
 
     from . import layers as registry
     from . import mapdata

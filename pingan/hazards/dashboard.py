@@ -1,5 +1,6 @@
-"""Hazards on the dashboard (pingan.analytics.measures): 风险隐患 by 排查日期, by 隐患类型, overdue and 督办 now."""
-from pingan.analytics.measures import OPEN, OVERDUE, SUPERVISED, Measure, case_figures, iso, kpi, register
+"""Hazards on the dashboard (pingan.core.measures): 风险隐患 by 排查日期, by 隐患类型, overdue and 督办 now."""
+from pingan.cases.measures import case_figures
+from pingan.core.measures import OPEN, OVERDUE, SUPERVISED, Measure, iso, kpi, register
 
 
 def link(date_from, date_to, node, category, status) -> dict:

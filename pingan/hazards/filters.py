@@ -4,7 +4,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from pingan.analytics.measures import case_figures
+from pingan.cases.measures import case_figures
 from pingan.core.filters import FilterSet
 
 from .choices import HazardStatus, HazardType, RiskLevel
@@ -48,7 +48,7 @@ class HazardFilter(FilterSet):
         return queryset.open() if value else queryset.closed()
 
     def filter_supervised(self, queryset, name, value):
-        """Open with an open 督办: the dashboard's 督办中 figure (pingan.analytics.measures.case_figures)."""
+        """Open with an open 督办: the dashboard's 督办中 figure (pingan.core.measures.case_figures)."""
         if value is None:
             return queryset
         condition = case_figures("hazards.Hazard")["supervised"]()

@@ -15,7 +15,8 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
-    "cleaning": ("CellError", "clean_text", "parse_bool", "parse_date", "parse_int", "to_half_width"),
+    # Cell cleaning lives in core (pingan.core.cleaning: geo's period parsing uses it too); re-exported here.
+    "pingan.core.cleaning": ("CellError", "clean_text", "parse_bool", "parse_date", "parse_int", "to_half_width"),
     "columns": ("BooleanColumn", "ChoiceColumn", "Column", "DateColumn", "IntegerColumn", "LinkedNameColumn",
                 "PlaceColumn", "TextColumn"),
     "engine": ("CellProblem", "ImportResult", "LedgerContext", "check_permission", "import_ledger"),
@@ -33,7 +34,7 @@ def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{module}"), name)
+    value = getattr(import_module(module if "." in module else f"{__name__}.{module}"), name)
     globals()[name] = value
     return value
 

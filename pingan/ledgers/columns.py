@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from .cleaning import CellError, clean_text, parse_bool, parse_date, parse_int
+from pingan.core.cleaning import CellError, clean_text, parse_bool, parse_date, parse_int
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import LedgerContext

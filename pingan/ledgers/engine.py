@@ -18,7 +18,7 @@ from django.db import transaction
 
 from pingan.core import audit
 
-from .cleaning import CellError, clean_text
+from pingan.core.cleaning import CellError, clean_text
 from .columns import Column, PlaceColumn, TextColumn
 from .places import PlaceIndex
 from .readers import LedgerFileError, ReadLimits, open_ledger

@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 from pingan.geo.models import Node
 
-from .cleaning import CellError, clean_text
+from pingan.core.cleaning import CellError, clean_text
 
 _SUFFIXES = ("居民委员会", "村民委员会", "居委会", "委会")
 _SEPARATORS = re.compile(r"\s*[/\\|>]\s*")

@@ -20,7 +20,7 @@ import zlib
 from dataclasses import dataclass, replace
 from typing import IO, Any, Iterator
 
-from .cleaning import clean_text
+from pingan.core.cleaning import clean_text
 
 MB = 1024 * 1024
 # Kept for callers that imported it; the setting PINGAN_LEDGER_MAX_COLUMNS is what counts.

@@ -1,11 +1,11 @@
-"""Special populations on the dashboard (pingan.analytics.measures): 特殊人群列管 by 列管日期, by 人群类型, and
+"""Special populations on the dashboard (pingan.core.measures): 特殊人群列管 by 列管日期, by 人群类型, and
 those whose visit is overdue now (the special list's 走访逾期). Person data: a role without it gets no figure;
 health kinds only for roles with health data (visible_to's sensitive rows)."""
 import datetime as dt
 
 from django.db.models import Q
 
-from pingan.analytics.measures import OVERDUE, Measure, iso, register
+from pingan.core.measures import OVERDUE, Measure, iso, register
 
 
 def link(date_from, date_to, node, category, status) -> dict:

@@ -1,5 +1,6 @@
-"""Petitions on the dashboard (pingan.analytics.measures): 信访件 by 登记日期, by 信访类型, overdue and 督办 now."""
-from pingan.analytics.measures import OPEN, OVERDUE, SUPERVISED, Measure, case_figures, iso, kpi, register
+"""Petitions on the dashboard (pingan.core.measures): 信访件 by 登记日期, by 信访类型, overdue and 督办 now."""
+from pingan.cases.measures import case_figures
+from pingan.core.measures import OPEN, OVERDUE, SUPERVISED, Measure, iso, kpi, register
 
 
 def link(date_from, date_to, node, category, status) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from pingan.analytics.measures import case_figures
+from pingan.cases.measures import case_figures
 from pingan.core.filters import FilterSet
 
 from . import choices as c
@@ -51,7 +51,7 @@ class PetitionFilter(FilterSet):
         return queryset.filter(finished) if value else queryset.exclude(finished)
 
     def filter_supervised(self, queryset, name, value):
-        """Open with an open 督办: the dashboard's 督办中 figure (pingan.analytics.measures.case_figures)."""
+        """Open with an open 督办: the dashboard's 督办中 figure (pingan.core.measures.case_figures)."""
         if value is None:
             return queryset
         condition = case_figures("petitions.Petition")["supervised"]()

@@ -19,7 +19,7 @@ NOT_FOUND = "辖区不存在，或不在您的管辖范围内。"
 
 
 def report_job(job: Job, progress: Any) -> Outcome:
-    from pingan.analytics.params import BadRequest
+    from pingan.geo.params import BadRequest
     from pingan.geo.models import Node
 
     owner = job.owner

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from pingan.analytics.params import BadRequest, parse_period
+from pingan.geo.params import BadRequest, parse_period
 
 MONTHLY, QUARTERLY, ANNUAL, CUSTOM = "monthly", "quarterly", "annual", "custom"
 KINDS = {MONTHLY: "月度", QUARTERLY: "季度", ANNUAL: "年度", CUSTOM: "自定义期间"}

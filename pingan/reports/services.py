@@ -22,7 +22,7 @@ def may_generate(user: Any) -> bool:
 
 
 def check_format(value: Any) -> str:
-    from pingan.analytics.params import BadRequest
+    from pingan.geo.params import BadRequest
 
     fmt = str(value or "").strip().lower()
     if fmt not in FORMATS:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from pingan.analytics.params import BadRequest, resolve_node
+from pingan.geo.params import BadRequest, resolve_node
 from pingan.analytics.views import place_choices
 from pingan.core.views import require_capability
 from pingan.jobs.models import Job

@@ -1,6 +1,6 @@
-"""Patrols on the dashboard (pingan.analytics.measures): 巡防记录 by 巡防日期. Cameras, teams and officers have
+"""Patrols on the dashboard (pingan.core.measures): 巡防记录 by 巡防日期. Cameras, teams and officers have
 no date of their own, so they are not period measures (their totals are indicators: cameras.total …)."""
-from pingan.analytics.measures import Measure, iso, register
+from pingan.core.measures import Measure, iso, register
 
 
 def link(date_from, date_to, node, category, status) -> dict:

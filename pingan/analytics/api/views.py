@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from pingan.core import indicators
 from pingan.core.audit import record
 
-from ..params import BadRequest, default_period, parse_period, resolve_node
+from pingan.geo.params import BadRequest, default_period, parse_period, resolve_node
 
 
 class StatsView(APIView):

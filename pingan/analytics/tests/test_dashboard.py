@@ -24,7 +24,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from pingan.analytics import figures, measures
+from pingan.analytics import figures
+from pingan.core import measures
 from pingan.cases.models import Supervision
 from pingan.hazards.choices import HazardStatus
 from pingan.hazards.models import Hazard

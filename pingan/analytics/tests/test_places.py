@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from pingan.analytics.params import BadRequest, parse_period, resolve_node
+from pingan.geo.params import BadRequest, parse_period, resolve_node
 from pingan.geo.models import Node
 
 pytestmark = pytest.mark.django_db

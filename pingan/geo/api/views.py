@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pingan.analytics.params import BadRequest
+from ..params import BadRequest
 
 from pingan.core.api import ScopedReadOnlyViewSet
 

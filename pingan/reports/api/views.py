@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pingan.analytics.params import BadRequest
+from pingan.geo.params import BadRequest
 from pingan.core.audit import record
 from pingan.jobs.models import Job
 from pingan.jobs.services import job_file_open, job_progress

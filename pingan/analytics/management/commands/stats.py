@@ -12,7 +12,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from pingan.core import indicators
-from pingan.analytics.params import BadRequest, parse_period, resolve_node
+from pingan.geo.params import BadRequest, parse_period, resolve_node
 
 
 class Command(BaseCommand):

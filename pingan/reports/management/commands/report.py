@@ -16,7 +16,7 @@ import tempfile
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand
 
-from pingan.analytics.params import BadRequest, resolve_node
+from pingan.geo.params import BadRequest, resolve_node
 from pingan.reports import periods, services
 
 

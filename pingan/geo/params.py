@@ -10,9 +10,8 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from pingan.core.cleaning import CellError, parse_date
 from pingan.core.personal import clean_text
-
-from pingan.ledgers.cleaning import CellError, parse_date
 
 
 class BadRequest(ValueError):

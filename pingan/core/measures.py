@@ -4,13 +4,13 @@ A measure is one countable kind of record of a module (风险隐患, 矛盾纠�
 measures in its own `pingan/<app>/dashboard.py` (found like `<app>/indicators.py`), so a module that lands later
 plugs in without touching analytics:
 
-    from pingan.analytics.measures import Measure, register
+    from pingan.core.measures import Measure, register
 
     register(Measure(
         key="hazards", label="风险隐患", model="hazards.Hazard", date_field="screened_on", date_label="排查日期",
         category_field="hazard_type",                   # choices give the Chinese labels
         list_url="hazards:list", link=hazard_link,      # link(date_from, date_to, node, category, status) -> params
-        **case_figures("hazards.Hazard"),               # optional "now" figures: overdue, supervised, open
+        **case_figures("hazards.Hazard"),               # pingan.cases.measures: overdue, supervised, open
     ))
 
 `link` maps a figure to the query string of the module's own list page (its FilterSet), so a click on any
@@ -30,7 +30,7 @@ from importlib.util import find_spec
 from typing import Any, Callable
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 OVERDUE, SUPERVISED, OPEN, TODAY = "overdue", "supervised", "open", "today"
 STATUS_LABELS = {OVERDUE: "超期", SUPERVISED: "督办中", OPEN: "未办结", TODAY: "今日新增"}
@@ -107,12 +107,9 @@ def autodiscover() -> None:
     if _discovered:
         return
     for config in apps.get_app_configs():
-        if config.name.startswith("pingan.") and config.name not in ("pingan.core", "pingan.analytics") \
+        if config.name.startswith("pingan.") and config.name != "pingan.core" \
                 and find_spec(f"{config.name}.dashboard"):
             import_module(f"{config.name}.dashboard")
-    from .builtin import register_builtin
-
-    register_builtin()
     _discovered = True
 
 
@@ -134,28 +131,6 @@ def measures_for(user: Any) -> list[Measure]:
 # --- helpers for the modules' dashboard.py ----------------------------------------------------------------------
 def iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
-
-
-def case_figures(model_label: str) -> dict:
-    """The "now" figures of a case kind of the case layer (pingan.cases): open (its open states), overdue (open
-    and past the one due moment `due_at`, as the lists' ?overdue=) and supervised (open with an open 督办, as
-    the work queue's 督办中 tab), each an SQL condition for one aggregate."""
-    def model():
-        return apps.get_model(model_label)
-
-    def open_q() -> Q:
-        return Q(state__in=model().objects.all()._kind().open_states)
-
-    def overdue_q(now: dt.datetime) -> Q:
-        return model().objects.all().overdue_q(now)
-
-    def supervised_q() -> Q:
-        from pingan.cases.models import Supervision
-
-        label = model()._meta.label_lower
-        return open_q() & Q(Exists(Supervision.objects.filter(case_type=label, case_id=OuterRef("pk"),
-                                                              status=Supervision.Status.OPEN)))
-    return {"open": open_q, "overdue": overdue_q, "supervised": supervised_q}
 
 
 @dataclass(frozen=True)
