@@ -146,9 +146,9 @@ def measure_figures(measure: Measure, q: Query, links: Links, children: list[tup
     first = add_months(last, -(MONTHS - 1))
     trunc = TruncMonth(measure.date_field)
     series = dict(
-        (_as_date(row["month"]), row["value"])
+        (_as_date(row["bucket"]), row["value"])
         for row in rows.filter(measure.period_q(add_months(first, -12), end))
-        .annotate(month=trunc).values("month").annotate(value=_value(measure)).order_by("month")
+        .annotate(bucket=trunc).values("bucket").annotate(value=_value(measure)).order_by("bucket")
     )
     months = []
     for i in range(MONTHS):

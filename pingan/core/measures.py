@@ -55,6 +55,7 @@ class Measure:
     open: Callable[[], Q] | None = None  # the condition of the rows still waiting (no period)
     sum_field: str | None = None  # sum this field instead of counting rows (crimes: 立案数)
     capability: str | None = None  # the user must also hold this capability
+    may_read: Callable[[Any], bool] | None = None  # the module's own reading rule, when it has one beyond both
     order: int = 50
 
     def get_model(self) -> type:
@@ -90,7 +91,9 @@ class Measure:
             return True
         if not user.may_see_data_kind(self.data_kind):
             return False
-        return not self.capability or user.can(self.capability)
+        if self.capability and not user.can(self.capability):
+            return False
+        return self.may_read is None or self.may_read(user)
 
 
 _MEASURES: dict[str, Measure] = {}
