@@ -28,7 +28,11 @@ class Level(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    OPEN = "open", "待处置"
+    """新预警 → 已签收 (someone in charge has seen it) → 已列入研判 (a meeting takes it up) → 已处置 or 已排除 (with
+    a reason). Any waiting status may go straight to 已处置 or 已排除."""
+
+    OPEN = "open", "新预警"
+    ACKNOWLEDGED = "acknowledged", "已签收"
     AGENDA = "agenda", "已列入研判"
     HANDLED = "handled", "已处置"
     DISMISSED = "dismissed", "已排除"
@@ -41,7 +45,7 @@ class DataKind(models.TextChoices):
 
 
 # Still waiting for someone: a scan or the source's closure may close these.
-ACTIVE = (Status.OPEN, Status.AGENDA)
+ACTIVE = (Status.OPEN, Status.ACKNOWLEDGED, Status.AGENDA)
 # Most serious first.
 LEVEL_ORDER = {Level.RED: 0, Level.ORANGE: 1, Level.YELLOW: 2}
 
@@ -77,8 +81,11 @@ class Alert(ScopedModel):
     department = models.ForeignKey("accounts.Department", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name="承办单位")
     key = models.CharField("预警键", max_length=200, unique=True)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.OPEN)
     raised_at = models.DateTimeField("预警时间", db_index=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+", verbose_name="签收人")
+    acknowledged_at = models.DateTimeField("签收时间", null=True, blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name="处置人")
     handled_at = models.DateTimeField("处置时间", null=True, blank=True)

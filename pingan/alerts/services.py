@@ -4,6 +4,7 @@ scan, and the per-place rule settings. Every write is audited (pingan.core.audit
     alert_raise(*, rule, jurisdiction, title, reason, source=None, level=None, key, actor=None, at=None,
                 data_kind=None, department=None) -> (Alert | None, created)
     alert_resolve_source(*, source, note="", actor=None) -> int
+    alert_acknowledge(*, actor, alert) -> Alert
     alert_handle(*, actor, alert, status, note, agenda_item="") -> Alert
     rule_setting_save(*, actor, node, rule, enabled, params) -> AlertRuleSetting
     run_scan(*, now=None, keys=None) -> {rule key: {"raised": n, "resolved": n}}
@@ -19,6 +20,8 @@ from typing import Any, Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from pingan.accounts.choices import Role
@@ -35,7 +38,7 @@ from .registry import AlertSpec, Params, Rule, get_rule, rule_params, rules
 
 logger = logging.getLogger("pingan.alerts")
 
-__all__ = ["AlertSpec", "alert_raise", "alert_resolve_source", "alert_handle", "rule_setting_save", "run_scan"]
+__all__ = ["AlertSpec", "alert_raise", "alert_resolve_source", "alert_acknowledge", "alert_handle", "rule_setting_save", "run_scan"]
 
 NOTIFY_LEVELS = (Level.RED, Level.ORANGE)
 RESOLVED_NOTE = "原因已消除"
@@ -61,7 +64,8 @@ def alert_raise(*, rule: str, jurisdiction: Any, title: str, reason: str, source
                 data_kind: str | None = None, department: Any = None) -> tuple[Alert | None, bool]:
     """Raise the warning `key` once. Raising an existing key returns that alert unchanged (created False);
     a rule switched off at the place raises nothing ((None, False)). A new red or orange warning tells the
-    district's centre staff and the township's officers (never the actor). Audited as alert.raise."""
+    people in charge of its place (`recipients`: the district's centre staff, the township's officers, the
+    source's department, the leaders for red; never the actor). Audited as alert.raise."""
     declared = get_rule(rule)
     existing = Alert.objects.filter(key=key).first()
     if existing is not None:
@@ -117,18 +121,48 @@ def notice_title(alert: Alert) -> str:
     return f"{alert.get_level_display()}预警：{rule}（{place}）"
 
 
-def recipients(alert: Alert) -> list[User]:
-    """The centre staff of the alert's district (county) and the officers of its township: active accounts."""
+def recipients(alert: Alert, *, levels: tuple[str, ...] | None = None) -> list[User]:
+    """Who is told of a warning in their scope (active accounts that may see it):
+
+    - the centre staff of its district (county) and the officers of its township, always;
+    - the handlers of the department the warning's source is assigned to (they see it on their list);
+    - for a red warning also the district's leaders (领导) who may see it.
+
+    A person or health warning goes only to those whose role may read it (`Alert.objects.visible_to`)."""
     paths = ancestor_paths(alert.jurisdiction.path)
-    users = User.objects.filter(is_active=True, scope__path__in=paths).select_related("scope")
+    users = User.objects.filter(is_active=True).filter(
+        Q(scope__path__in=paths) | Q(department_id=alert.department_id, role=Role.DEPT_HANDLER)
+        if alert.department_id else Q(scope__path__in=paths)).select_related("scope")
     chosen = []
     for user in users:
-        level = user.scope.level
+        level = user.scope.level if user.scope_id else None
         if user.role == Role.CENTER_STAFF and level == NodeLevel.COUNTY:
             chosen.append(user)
         elif user.role == Role.TOWNSHIP_OFFICER and level == NodeLevel.TOWNSHIP:
             chosen.append(user)
+        elif user.role == Role.DEPT_HANDLER and alert.department_id and user.department_id == alert.department_id:
+            chosen.append(user)
+        elif user.role == Role.LEADER and level == NodeLevel.COUNTY and alert.level == Level.RED:
+            chosen.append(user)
+    if alert.data_kind != "case" or any(u.role in (Role.DEPT_HANDLER, Role.LEADER) for u in chosen):
+        chosen = [u for u in chosen if Alert.objects.visible_to(u).filter(pk=alert.pk).exists()]
     return chosen
+
+
+def notify_status(alert: Alert, *, before: str, actor: Any = None) -> None:
+    """Tell the warning's recipients (never the actor) that its status changed: the bell shows level, rule,
+    place and the new status; several changes within the digest window merge ("等 N 件")."""
+    status = Status(alert.status).label
+    who = (getattr(actor, "full_name", "") or actor.username) if getattr(actor, "pk", None) else "系统"
+    try:
+        with transaction.atomic():  # a savepoint: a failed notice leaves the change itself standing
+            notify(recipients(alert), kind=Notification.Kind.SYSTEM,
+                   title=f"预警{status}：{get_rule(alert.rule).label}（{alert.jurisdiction.name}）",
+                   body=f"{Status(before).label} → {status}（{who}）" + (
+                       f"：{alert.handled_note}" if alert.handled_note and alert.status != Status.ACKNOWLEDGED else ""),
+                   url=alert.get_absolute_url(), key="alert_status", actor=actor, digest_url=reverse("alerts:list"))
+    except Exception:  # telling people must never undo the change
+        logger.exception("预警状态通知失败：%s", alert.key)
 
 
 # ------------------------------------------------------------------------------------------------ close
@@ -141,29 +175,48 @@ def _close(alerts: Iterable[Alert], *, note: str, actor: Any = None, now: dt.dat
             handled_by=actor if getattr(actor, "pk", None) else None, updated_at=now)
         if changed:
             closed += 1
+            before = alert.status
             audit.record(actor=actor, action="alert.resolve", obj=alert,
-                         changes={"status": [alert.status, Status.HANDLED.value], "note": note},
+                         changes={"status": [before, Status.HANDLED.value], "note": note},
                          detail=f"预警自动关闭（{note}）：{alert.title}")
+            alert.status, alert.handled_note = Status.HANDLED, note[:NOTE_MAX]
+            notify_status(alert, before=before, actor=actor)
     return closed
 
 
 def alert_resolve_source(*, source: Any, note: str = "", actor: Any = None) -> int:
-    """Close the waiting alerts (待处置, 已列入研判) of `source` because their cause is gone (the overdue case
+    """Close the waiting alerts (新预警, 已签收, 已列入研判) of `source` because their cause is gone (the overdue case
     was closed …), as 已处置 with `note` (default 原因已消除). Returns how many; audited each."""
     with transaction.atomic():
         return _close(Alert.objects.for_source(source).active(), note=note or RESOLVED_NOTE, actor=actor)
 
 
 # ------------------------------------------------------------------------------------------------ handle
-HANDLE_STATUSES = {Status.AGENDA: "列入研判", Status.HANDLED: "标记已处置", Status.DISMISSED: "排除"}
+HANDLE_STATUSES = {Status.ACKNOWLEDGED: "签收", Status.AGENDA: "列入研判", Status.HANDLED: "标记已处置",
+                   Status.DISMISSED: "排除"}
+# Where each waiting status may go: 签收 only from 新预警; 研判 from 新预警 or 已签收; 处置 and 排除 from any.
+NEXT = {Status.OPEN: (Status.ACKNOWLEDGED, Status.AGENDA, Status.HANDLED, Status.DISMISSED),
+        Status.ACKNOWLEDGED: (Status.AGENDA, Status.HANDLED, Status.DISMISSED),
+        Status.AGENDA: (Status.HANDLED, Status.DISMISSED)}
+
+
+def may_handle(actor: Any, alert: Alert) -> bool:
+    return bool(actor is not None and getattr(actor, "can", None) and actor.can(HANDLE_CAPABILITY)
+                and Alert.objects.visible_to(actor).filter(pk=alert.pk).exists())
+
+
+def alert_acknowledge(*, actor: Any, alert: Alert) -> Alert:
+    """签收: someone in charge has seen a 新预警 and takes it on (who and when kept on the warning)."""
+    return alert_handle(actor=actor, alert=alert, status=Status.ACKNOWLEDGED, note="")
 
 
 def alert_handle(*, actor: Any, alert: Alert, status: str, note: str, agenda_item: str = "") -> Alert:
-    """A person acts on a warning: 列入研判 (agenda), 已处置 (handled) or 已排除 (dismissed, a note is
-    required). Needs the capability alerts.handle and the alert in the actor's scope; a refusal is audited.
-    `agenda_item`: the meeting's name for it, when another app puts it on an agenda."""
-    if actor is None or not getattr(actor, "can", None) or not actor.can(HANDLE_CAPABILITY) \
-            or not Alert.objects.visible_to(actor).filter(pk=alert.pk).exists():
+    """A person acts on a warning: 签收 (acknowledged, from 新预警), 列入研判 (agenda), 已处置 (handled) or
+    已排除 (dismissed, a reason is required). Needs the capability alerts.handle and the alert in the actor's
+    scope; a refusal is audited. Every change is audited (alert.acknowledge / alert.handle) and told to the
+    warning's recipients (`notify_status`). `agenda_item`: the meeting's name for it, when another app puts
+    it on an agenda."""
+    if not may_handle(actor, alert):
         audit.record(actor=actor, action="alert.handle", obj=alert, outcome=AuditEntry.Outcome.FAILURE,
                      detail="无权处置该预警")
         raise PermissionDenied("您的角色不能处置预警。")
@@ -171,7 +224,7 @@ def alert_handle(*, actor: Any, alert: Alert, status: str, note: str, agenda_ite
     agenda_item = " ".join(str(agenda_item or "").split())
     errors: dict[str, list[str]] = {}
     if status not in HANDLE_STATUSES:
-        errors["status"] = ["请选择处置方式：列入研判、标记已处置或排除。"]
+        errors["status"] = ["请选择处置方式：签收、列入研判、标记已处置或排除。"]
     elif status == Status.DISMISSED and not note:
         errors["note"] = ["排除预警须填写理由。"]
     if len(note) > NOTE_MAX:
@@ -186,20 +239,30 @@ def alert_handle(*, actor: Any, alert: Alert, status: str, note: str, agenda_ite
             raise ValidationError({"status": [f"该预警{locked.get_status_display()}，不能再处置。"]})
         if locked.status == status:
             raise ValidationError({"status": [f"该预警已是“{locked.get_status_display()}”。"]})
+        if status not in NEXT[Status(locked.status)]:
+            raise ValidationError({"status": [f"该预警已是“{locked.get_status_display()}”，不能再"
+                                              f"{HANDLE_STATUSES[Status(status)]}。"]})
         before = locked.status
         now = timezone.now()
         locked.status = status
-        locked.handled_by = actor
-        locked.handled_at = now
-        locked.handled_note = note
-        fields = ["status", "handled_by", "handled_at", "handled_note", "updated_at"]
-        if status == Status.AGENDA and agenda_item:
-            locked.agenda_item = agenda_item
-            fields.append("agenda_item")
+        if status == Status.ACKNOWLEDGED:
+            locked.acknowledged_by, locked.acknowledged_at = actor, now
+            fields = ["status", "acknowledged_by", "acknowledged_at", "updated_at"]
+            action = "alert.acknowledge"
+        else:
+            locked.handled_by = actor
+            locked.handled_at = now
+            locked.handled_note = note
+            fields = ["status", "handled_by", "handled_at", "handled_note", "updated_at"]
+            action = "alert.handle"
+            if status == Status.AGENDA and agenda_item:
+                locked.agenda_item = agenda_item
+                fields.append("agenda_item")
         locked.save(update_fields=fields)
-        audit.record(actor=actor, action="alert.handle", obj=locked,
+        audit.record(actor=actor, action=action, obj=locked,
                      changes={"status": [before, status], "note": note, "agenda_item": locked.agenda_item},
                      detail=f"{HANDLE_STATUSES[Status(status)]}：{locked.title}")
+        notify_status(locked, before=before, actor=actor)
     return locked
 
 

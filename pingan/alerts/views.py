@@ -39,6 +39,16 @@ def _places(user):
         "code", "name", "level", "path")
 
 
+def _with(request, key: str, value: str | None, drop: tuple[str, ...] = ()) -> str:
+    """The current list's query string with `key` set to `value` (or removed), the page and `drop` removed."""
+    params = request.GET.copy()
+    for name in ("page", key, *drop):
+        params.pop(name, None)
+    if value is not None:
+        params[key] = value
+    return "?" + params.urlencode() if params else "?"
+
+
 @login_required
 def alert_list(request):
     _require_cases(request)
@@ -50,9 +60,17 @@ def alert_list(request):
         qs = base.none()
     else:
         qs = filterset.qs
+    counts = selectors.center_counts(request.user, request.GET) if not errors else {
+        "total": 0, "status": dict.fromkeys(Status.values, 0), "level": dict.fromkeys(Level.values, 0)}
     return render(request, "alerts/list.html", {
-        "page": paginate(request, qs.order_by("-raised_at", "-id"), per_page=PAGE_SIZE),
-        "counts": selectors.level_counts(qs), "filter": filterset, "errors": errors,
+        "page": paginate(request, qs.order_by("-raised_at", "-id").select_related("acknowledged_by"),
+                         per_page=PAGE_SIZE),
+        "counts": counts, "filter": filterset, "errors": errors,
+        "status_counts": [(value, label, counts["status"][value], _with(request, "status", value))
+                          for value, label in Status.choices],
+        "level_counts": [(value, label, counts["level"][value], _with(request, "level", value))
+                         for value, label in Level.choices],
+        "all_link": _with(request, "status", None, drop=("level",)),
         "places": _places(request.user), "levels": Level.choices, "statuses": Status.choices,
         "modules": filterset.filters["module"].extra["choices"](), "rules": [(r.key, r.label) for r in rules()],
         "can_configure": request.user.can("alerts.configure"),
@@ -81,7 +99,8 @@ def source_link(alert: Alert, user) -> str:
 
 def _detail_context(request, alert: Alert, form=None) -> dict:
     return {"alert": alert, "source_url": source_link(alert, request.user), "module_label": module_label(alert.module),
-            "form": form or HandleForm(), "can_handle": request.user.can("alerts.handle") and alert.is_active}
+            "form": form or HandleForm(), "can_handle": request.user.can("alerts.handle") and alert.is_active,
+            "next": [(s.value, services.HANDLE_STATUSES[s]) for s in services.NEXT.get(Status(alert.status), ())]}
 
 
 @scoped(Alert)
@@ -105,7 +124,8 @@ def alert_handle(request, pk: int):
             for field, errs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
                 form.add_error(field if field in form.fields else None, errs)
         else:
-            messages.success(request, "预警已处置。")
+            messages.success(request, "预警已签收。" if form.cleaned_data["status"] == Status.ACKNOWLEDGED
+                             else "预警已处置。")
             return redirect("alerts:detail", pk=alert.pk)
     return render(request, "alerts/detail.html", _detail_context(request, alert, form), status=400)
 

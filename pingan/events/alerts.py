@@ -1,5 +1,7 @@
 """Early-warning rules of the grid-events module (found by pingan.alerts' autodiscovery of `<app>.alerts`).
 
+    events.overdue  an event reported in the last year is past its current due moment and still open: yellow,
+                    orange once overdue by 15 days (pingan.cases.overdue, the case layer's overdue_q)
     events.anomaly  a village's grid events of one 大类 reported in the last complete month are anomalously many
                     against its own previous 12 months (one-sided Poisson test, pingan.alerts.anomaly: p < 0.001,
                     at least 3 events, at least 6 months of history), orange
@@ -19,13 +21,15 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from pingan.alerts import anomaly
+from pingan.cases.overdue import overdue_rule
 from pingan.alerts.registry import Rule, register_rule
 
 from .choices import EventState
 from .models import Category, Event
 
 ANOMALY = "events.anomaly"
-RULES = (ANOMALY,)
+OVERDUE = "events.overdue"
+RULES = (ANOMALY, OVERDUE)
 
 
 def anomaly_counts(first: dt.date, end: dt.date):
@@ -54,3 +58,9 @@ register_rule(Rule(
     description=("上一个完整月份里，某村(社区)某一大类网格事件的上报数与本村过去 N 个月的平均数相比异常偏多"
                  "（单侧泊松检验 p 小于检验水平，且至少若干件、历史至少若干个月）；次月扫描时自动关闭。"),
     params=dict(anomaly.PARAMS)))
+
+register_rule(overdue_rule(
+    key=OVERDUE, label="网格事件处置超期", module="events", model=Event, noun="网格事件", date_field="reported_at",
+    title=lambda e: f"{e.number} {e.category.name if e.category_id else '网格事件'}处置超期", select=("category",),
+    description=("网格事件已过当前环节的办理期限（立案、派遣、处置或核查）仍未办结时预警；只看最近若干天内上报的；"
+                 "超期较久升为橙色；办结或延期后下一次扫描自动关闭。")))

@@ -1,21 +1,25 @@
-"""Early-warning rule of the window (found by pingan.alerts' autodiscovery of `<app>.alerts`).
+"""Early-warning rules of the window (found by pingan.alerts' autodiscovery of `<app>.alerts`).
 
 hall.repeat_visit: the same visitor registered N (default 3) or more matters at a hall within M (default 30)
 days — a grievance that keeps coming back (重复来访), to be looked at in the 研判 meeting. One open warning per
 visitor; the periodic scan closes it once the visits in the window fall below N. The warning names the visitor
 and lists the matters' codes; it is person data (not shown to department handlers).
+
+hall.unrouted: a matter still not routed past its 分流 due moment (one working day after registration), yellow.
 """
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db.models import Count
+from django.utils import timezone
 
 from pingan.alerts.registry import AlertSpec, Rule, register_rule
 
 from .models import Matter
 
 RULE = "hall.repeat_visit"
+UNROUTED = "hall.unrouted"
 
 
 def repeat_visits(params: dict, now: dt.datetime):
@@ -50,4 +54,24 @@ register_rule(Rule(
     level="orange",
     scan=repeat_visits,
     data_kind="person",
+))
+
+
+def unrouted(params: dict, now: dt.datetime):
+    """Matters registered at a hall and still not routed past their 分流 due moment (one working day) by at
+    least `hours` hours (the hall's own clock; the case a matter became carries its own deadlines)."""
+    late = now - dt.timedelta(hours=int(params.get("hours", 0)))
+    for matter in (Matter.objects.filter(Matter.objects.overdue_q(late)).select_related("jurisdiction")
+                   .order_by("route_due_at", "pk")):
+        yield AlertSpec(
+            rule=UNROUTED, jurisdiction=matter.jurisdiction, source=matter, key=f"{UNROUTED}:{matter.pk}",
+            title=f"窗口事项 {matter.code} 超过分流期限未分流",
+            reason=(f"事项 {matter.code}（{matter.topic}）于 {timezone.localtime(matter.registered_at):%Y-%m-%d %H:%M} "
+                    f"登记，分流期限 {timezone.localtime(matter.route_due_at):%Y-%m-%d %H:%M}，至今仍未分流。"))
+
+
+register_rule(Rule(
+    key=UNROUTED, label="窗口事项超期未分流", module="hall", level="yellow", scan=unrouted,
+    description="窗口登记的事项超过分流期限（登记后一个工作日）仍未分流时预警；分流后下一次扫描自动关闭。",
+    params={"hours": (0, "超过分流期限的小时数"), },
 ))

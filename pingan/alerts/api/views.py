@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from pingan.core import audit
 from pingan.core.api import ScopedReadOnlyViewSet
 
-from .. import services
+from .. import selectors, services
 from ..filters import AlertFilter
 from ..models import Alert
 from .serializers import AlertHandleSerializer, AlertSerializer
@@ -19,7 +19,8 @@ from .serializers import AlertHandleSerializer, AlertSerializer
     retrieve=extend_schema(summary="预警详情", description="范围外的预警返回 404。"),
 )
 class AlertViewSet(ScopedReadOnlyViewSet):
-    queryset = Alert.objects.select_related("jurisdiction", "handled_by", "source_type").order_by("-raised_at", "-id")
+    queryset = Alert.objects.select_related("jurisdiction", "handled_by", "acknowledged_by",
+                                                                      "source_type").order_by("-raised_at", "-id")
     serializer_class = AlertSerializer
     filterset_class = AlertFilter
 
@@ -38,3 +39,22 @@ class AlertViewSet(ScopedReadOnlyViewSet):
         alert = services.alert_handle(actor=request.user, alert=alert, status=data.validated_data["status"],
                                       note=data.validated_data["note"])
         return Response(AlertSerializer(alert).data)
+
+    @extend_schema(summary="签收预警", request=None,
+                   responses={200: AlertSerializer, 400: OpenApiResponse(description="该预警不是新预警"),
+                              403: OpenApiResponse(description="角色不能处置预警"),
+                              404: OpenApiResponse(description="预警不存在或不在管辖范围内")})
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        alert = self.get_object()
+        if not request.user.can(services.HANDLE_CAPABILITY):
+            audit.denied(user=request.user, path=request.path)
+            raise PermissionDenied("您的角色不能处置预警。")
+        alert = services.alert_acknowledge(actor=request.user, alert=alert)
+        return Response(AlertSerializer(alert).data)
+
+    @extend_schema(summary="预警数量（按状态、按等级）",
+                   description="与列表相同的筛选条件下，各状态、各等级的预警数；status 和 level 条件不影响本维度的计数。")
+    @action(detail=False, methods=["get"])
+    def counts(self, request):
+        return Response(selectors.center_counts(request.user, request.query_params))

@@ -36,7 +36,9 @@ def test_the_list_shows_counts_by_level_and_the_rows_of_the_users_scope(world, l
         response = client.get("/alerts/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert response.context["counts"] == {"total": 12, "red": 4, "orange": 4, "yellow": 4}
+    assert response.context["counts"] == {
+        "total": 12, "level": {"red": 4, "orange": 4, "yellow": 4},
+        "status": {"open": 12, "acknowledged": 0, "agenda": 0, "handled": 0, "dismissed": 0}}
     assert "预警a0" in body and "预警b0" not in body
     assert 'class="alert-level alert-level-red"' in body and "style=" not in body
 
@@ -147,7 +149,7 @@ def test_the_api_lists_with_the_same_filters_and_handles(world, api):
     data = client.get("/api/v1/alerts/?level=orange").json()
     rows = data["results"] if isinstance(data, dict) else data
     assert [r["title"] for r in rows] == ["预警o"]
-    assert rows[0]["level_display"] == "橙色" and rows[0]["status_display"] == "待处置"
+    assert rows[0]["level_display"] == "橙色" and rows[0]["status_display"] == "新预警"
     response = client.post(f"/api/v1/alerts/{orange.pk}/handle/", {"status": "dismissed", "note": "重复登记"},
                            format="json")
     assert response.status_code == 200 and response.json()["status"] == "dismissed"

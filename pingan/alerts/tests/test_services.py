@@ -78,9 +78,11 @@ def test_a_new_orange_alert_tells_the_centre_staff_and_the_townships_officer_but
     assert notice.url == f"/alerts/{alert.pk}/"
 
 
-def test_a_system_raised_red_alert_tells_the_centre_staff_and_the_township_officer(world):
+def test_a_system_raised_red_alert_tells_the_centre_staff_the_township_officer_and_the_district_leader(world):
     _raise(world, level="red")
-    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"center_staff", "township_a"}
+    # Red also reaches the district's leader (领导 reads the warnings); orange does not (test above).
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"center_staff", "township_a",
+                                                                                        "leader"}
 
 
 def test_a_yellow_alert_tells_nobody(world):
@@ -131,7 +133,7 @@ def test_an_unknown_status_is_refused_in_chinese(world):
     alert, _ = _raise(world)
     with pytest.raises(ValidationError) as exc:
         alert_handle(actor=world.users["township_a"], alert=alert, status="closed", note="")
-    assert exc.value.message_dict == {"status": ["请选择处置方式：列入研判、标记已处置或排除。"]}
+    assert exc.value.message_dict == {"status": ["请选择处置方式：签收、列入研判、标记已处置或排除。"]}
 
 
 @pytest.mark.parametrize("persona", ["leader", "township_b", "handler_a", "grid_a"])
