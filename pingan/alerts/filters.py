@@ -13,7 +13,7 @@ from .registry import rules
 def _module_choices():
     seen: dict[str, str] = {}
     for rule in rules():
-        seen.setdefault(rule.module, MODULE_LABELS.get(rule.module, rule.module))
+        seen.setdefault(rule.module, module_label(rule.module))
     return sorted(seen.items())
 
 
@@ -21,15 +21,23 @@ def _rule_choices():
     return [(rule.key, rule.label) for rule in rules()]
 
 
-# The Chinese names of the modules that register rules (a module not listed shows its code).
+# The Chinese names of the modules that register rules (a module not listed shows its app's verbose name).
 MODULE_LABELS = {
     "people": "实有人口与特殊人群", "disputes": "矛盾纠纷", "petitions": "信访", "events": "网格事件",
     "hazards": "风险隐患", "security": "治安防控", "hall": "综治中心窗口", "campaigns": "专项行动",
+    "crimes": "刑事案件统计",
 }
 
 
 def module_label(module: str) -> str:
-    return MODULE_LABELS.get(module, module)
+    if module in MODULE_LABELS:
+        return MODULE_LABELS[module]
+    from django.apps import apps
+
+    try:
+        return str(apps.get_app_config(module).verbose_name)
+    except LookupError:
+        return "其他模块"
 
 
 class AlertFilter(FilterSet):

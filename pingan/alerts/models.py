@@ -42,6 +42,7 @@ class DataKind(models.TextChoices):
     CASE = "case", "案件"
     PERSON = "person", "人员"
     HEALTH = "health", "健康"
+    CLUE = "clue", "线索"
 
 
 # Still waiting for someone: a scan or the source's closure may close these.
@@ -64,7 +65,8 @@ class Alert(ScopedModel):
     Seen by place like a case (`scope_data_kind = "case"`); a department handler sees only the alerts whose
     source was assigned to its department when the alert was raised (`department`), none otherwise. A warning
     about a person is person data, about a health kind's person health data (`data_kind`, scope_sensitive_rows):
-    a department handler sees neither, a mediator and a leader no health ones.
+    a department handler sees neither, a mediator and a leader no health ones. A warning about a campaign clue
+    is clue data: only the roles that may read clues see it (a department handler only its own unit's).
     """
 
     rule = models.CharField("预警规则", max_length=60, db_index=True)
@@ -96,7 +98,7 @@ class Alert(ScopedModel):
     scope_data_kind = "case"
     scope_department_lookup = "department"
     scope_sensitive_rows = {"person": Q(data_kind__in=[DataKind.PERSON, DataKind.HEALTH]),
-                            "health": Q(data_kind=DataKind.HEALTH)}
+                            "health": Q(data_kind=DataKind.HEALTH), "clue": Q(data_kind=DataKind.CLUE)}
 
     class Meta:
         ordering = ["-raised_at", "-id"]

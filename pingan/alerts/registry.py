@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 LEVELS = ("red", "orange", "yellow")
-DATA_KINDS = ("case", "person", "health")
+DATA_KINDS = ("case", "person", "health", "clue")
 
 
 @dataclass(frozen=True)
 class AlertSpec:
     """One warning a scan wants raised: what `alert_raise` takes. `data_kind` ("case", "person", "health"):
-    what kind of data the warning tells of, for who may see it (core.scoping); None = the rule's."""
+    what kind of data the warning tells of, for who may see it (core.scoping); None = the rule's ("clue" too)."""
 
     rule: str
     jurisdiction: Any

@@ -61,8 +61,9 @@ def overdue_scan(*, key: str, model: type, noun: str, date_field: str,
 
 def overdue_rule(*, key: str, label: str, module: str, model: type, noun: str, date_field: str,
                  description: str = "", level: str = "yellow", title: Callable[[Any], str] | None = None,
-                 select: tuple[str, ...] = (), source_url: Callable[[Any], str] | None = None) -> Rule:
-    return Rule(key=key, label=label, module=module, level=level, params=dict(PARAMS),
+                 select: tuple[str, ...] = (), source_url: Callable[[Any], str] | None = None,
+                 data_kind: str = "case") -> Rule:
+    return Rule(key=key, label=label, module=module, level=level, params=dict(PARAMS), data_kind=data_kind,
                 scan=overdue_scan(key=key, model=model, noun=noun, date_field=date_field, title=title, select=select),
                 source_url=source_url,
                 description=description or (f"{noun}已过办理期限仍未办结时预警（超期天数达到设定值；只看最近若干天内"

@@ -23,10 +23,12 @@ def holidays(db):
 
 def test_every_module_with_deadlines_or_risks_registers_rules():
     modules = {r.module for r in rules()}
-    assert {"events", "hazards", "disputes", "petitions", "people", "security", "hall"} <= modules
+    assert {"events", "hazards", "disputes", "petitions", "people", "security", "hall", "crimes",
+            "campaigns"} <= modules
     keys = {r.key for r in rules()}
     assert {"hazards.overdue", "events.overdue", "disputes.overdue", "petitions.assigned_overdue",
-            "people.overdue_visit", "hall.unrouted", "security.cameras_faulty"} <= keys
+            "people.overdue_visit", "hall.unrouted", "security.cameras_faulty", "crimes.rise",
+            "campaigns.overdue"} <= keys
 
 
 def test_an_overdue_hazard_is_warned_yellow_then_orange_and_closed_once_rectified(world):
@@ -83,3 +85,46 @@ def test_a_village_with_six_faulty_cameras_is_warned(world):
     rule_setting_save(actor=world.users["center_staff"], node=world.county, rule="security.cameras_faulty",
                       enabled=True, params={"cameras": 7})
     assert run_scan(keys=["security.cameras_faulty"])["security.cameras_faulty"] == {"raised": 0, "resolved": 1}
+
+
+def test_a_township_whose_crimes_rose_is_warned_orange(world):
+    from pingan.crimes.models import CrimeCategory, CrimeCount
+    from pingan.crimes.testing import ensure_categories
+
+    ensure_categories()
+    theft = CrimeCategory.objects.get(code="theft")
+
+    def put(side, month, count):
+        CrimeCount.objects.create(month=month, jurisdiction=world.township(side), category=theft, count=count)
+    # Scanned on 2017-04-10: the last complete month is March 2017, set against March 2016.
+    put("a", dt.date(2017, 3, 1), 13)  # 13 against 10: +30% and at least 10 → warned
+    put("a", dt.date(2016, 3, 1), 10)
+    put("b", dt.date(2017, 3, 1), 12)  # 12 against 10: +20%, under 30% → not warned
+    put("b", dt.date(2016, 3, 1), 10)
+    put("a", dt.date(2017, 2, 1), 50)  # another month: not looked at
+    now = dt.datetime(2017, 4, 10, 9, tzinfo=dt.timezone.utc)
+    assert run_scan(now=now, keys=["crimes.rise"])["crimes.rise"] == {"raised": 1, "resolved": 0}
+    alert = Alert.objects.get(rule="crimes.rise")
+    assert alert.jurisdiction == world.township("a") and alert.level == "orange" and alert.module == "crimes"
+    assert alert.title == "河底镇2017年03月刑事案件立案数同比上升"
+    assert "立案 13 起，去年同月 10 起，上升 30.0%" in alert.reason
+    # In May the March figures are no longer the last month's: the scan closes it.
+    assert run_scan(now=dt.datetime(2017, 5, 10, 9, tzinfo=dt.timezone.utc),
+                    keys=["crimes.rise"])["crimes.rise"] == {"raised": 0, "resolved": 1}
+
+
+def test_an_overdue_clue_is_warned_as_clue_data(world):
+    from pingan.accounts.testing import add_role_net_personas
+    from pingan.campaigns.testing import make_clue
+
+    add_role_net_personas(world)
+    clue = make_clue(world)
+    run_scan(now=clue.due_at + dt.timedelta(days=2), keys=["campaigns.overdue"])
+    alert = Alert.objects.get(rule="campaigns.overdue")
+    assert alert.data_kind == "clue" and alert.module == "campaigns"
+    # The township's office and the centre see it; the village officer, the grid worker and the mediator, who
+    # may not read clues, do not.
+    assert Alert.objects.visible_to(world.users["center_staff"]).filter(pk=alert.pk).exists()
+    assert Alert.objects.visible_to(world.officer("a")).filter(pk=alert.pk).exists()
+    for name in ("village_a", "grid_a", "mediator_a"):
+        assert not Alert.objects.visible_to(world.users[name]).filter(pk=alert.pk).exists(), name
