@@ -39,3 +39,13 @@ register_section(ReportSection(
     summary=summary,
     order=20,
 ))
+
+
+def mediation_summary(f) -> str:
+    grades = "、".join(f"{name}{n}元" for name, n in (f.value("mediation.subsidy_by_grade") or {}).items() if n)
+    versus = f.versus("mediation.subsidy_total")
+    return (f"本期应发放人民调解员误工补贴{f.amount('mediation.subsidy_total')}元" + (f"（{versus}）" if versus else "")
+            + (f"，其中{grades}" if grades else "") + "。")
+
+
+register_section(ReportSection(group="mediation", summary=mediation_summary, order=25))

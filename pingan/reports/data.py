@@ -45,9 +45,10 @@ class Figures:
     """The figures of one node for the period and the same period a year before, written as the report writes
     them: counts as integers, rates with one decimal (92.8%, as the indicators page), 同比 as a change."""
 
-    def __init__(self, current: dict[str, Any], previous: dict[str, Any] | None = None):
+    def __init__(self, current: dict[str, Any], previous: dict[str, Any] | None = None, query: Query | None = None):
         self.current = current
         self.previous = previous or {}
+        self.query = query  # the report's Query (period, node, user): for a section's facts beyond the indicators
 
     def value(self, key: str) -> Any:
         return self.current.get(key)
@@ -76,8 +77,9 @@ class Figures:
             return "、".join(f"{k} {'—' if v is None else v}" for k, v in value.items()) or "—"
         return self.count(ind.key, previous)
 
-    def change(self, key: str, kind: str = COUNT) -> str:
-        """同比: a count's change in per cent (同比上升12.5%), a rate's in percentage points (同比提高1.2个百分点)."""
+    def change(self, key: str, kind: str = COUNT, decimals: int = 1) -> str:
+        """同比: a count's change in per cent (同比上升12.5%), a rate's in percentage points (同比提高1.2个百分点).
+        `decimals`: of a count's change (2 for crimes, as the police publish them: 下降26.94%)."""
         now, before = self.current.get(key), self.previous.get(key)
         if now is None or before is None or kind == MAP:
             return "—"
@@ -89,14 +91,14 @@ class Figures:
         if Decimal(str(before)) == 0:
             return "持平" if Decimal(str(now)) == 0 else "去年同期为0"
         ratio = indicators.change(now, before)
-        shown = (Decimal(str(abs(ratio))) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        shown = (Decimal(str(abs(ratio))) * 100).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
         if shown == 0:
             return "持平"
         return f"{'上升' if ratio > 0 else '下降'}{shown}%"
 
-    def versus(self, key: str, kind: str = COUNT) -> str:
+    def versus(self, key: str, kind: str = COUNT, decimals: int = 1) -> str:
         """“同比上升12.5%” for prose (empty when there is nothing to compare)."""
-        text = self.change(key, kind)
+        text = self.change(key, kind, decimals)
         if text in ("—", "去年同期为0"):
             return ""
         return "与去年同期持平" if text == "持平" else f"同比{text}"
@@ -114,10 +116,26 @@ class Group:
     notable_rows: list = field(default_factory=list)
     notable_more: bool = False
     chart: bytes | None = None
+    empty: bool = False  # every figure zero (or none) in the period and the year before
 
     @property
     def table_items(self) -> list:
-        return [i for i in self.items if i.kind != MAP]
+        return table_items(self.items, self.section)
+
+    @property
+    def headline_items(self) -> list:
+        keys = self.section.headline_keys if self.section else None
+        return [i for i in self.items if i.kind != MAP and (keys is None or i.key in keys)]
+
+    @property
+    def change_decimals(self) -> int:
+        return self.section.change_decimals if self.section else 1
+
+
+def table_items(items: list, section: ReportSection | None) -> list:
+    """The group's indicators in its table per township or village (the template's columns too)."""
+    keys = section.table_keys if section else None
+    return [i for i in items if i.kind != MAP and (keys is None or i.key in keys)]
 
 
 @dataclass
@@ -145,18 +163,24 @@ class Report:
     def context(self) -> dict[str, Any]:
         headline = []  # maps (按类型 …) are written in the groups' paragraphs, not in this table
         for group in self.groups:
-            for ind in group.table_items:
+            if group.empty:
+                continue
+            for ind in group.headline_items:
                 headline.append({"group": group.label, "label": ind.label,
                                  "value": self.figures.shown(ind), "previous": self.figures.shown(ind, True),
-                                 "change": self.figures.change(ind.key, ind.kind)})
+                                 "change": self.figures.change(ind.key, ind.kind, group.change_decimals)})
         groups = {}
+        tables = 0
         for i, group in enumerate(self.groups, start=1):
+            if group.table_rows:
+                tables += 1
             groups[group.name] = {
                 "heading": f"（{cn_index(i)}）{group.label}",
                 "summary": group.summary,
-                "table_caption": (f"表{i}　{group.label}分{self.children_label}情况" if self.children else ""),
+                "table_caption": (f"表{tables}　{group.label}分{self.children_label}情况" if group.table_rows else ""),
                 "rows": group.table_rows,
-                "notable_caption": (group.section.title if group.section and group.section.rows else ""),
+                "notable_caption": (group.section.title if group.section and group.section.rows
+                                    and not group.empty else ""),
                 "notable": group.notable_rows,
                 "notable_note": (group.section.empty if group.section and group.section.rows
                                  and not group.notable_rows else
@@ -221,6 +245,22 @@ def _flat(query: Query, keys: list[str] | None = None) -> dict[str, Any]:
     return values
 
 
+BLANK_CELLS = ("0", "—", "0.00", "")
+
+
+def _all_zero(items: list, figures: Figures) -> bool:
+    """No figure of the group in the period nor the year before (a module with no records yet)."""
+    for ind in items:
+        for source in (figures.current, figures.previous):
+            value = source.get(ind.key)
+            if ind.kind == MAP:
+                if any((value or {}).values()):
+                    return False
+            elif value not in (None, 0):
+                return False
+    return True
+
+
 def generic_summary(label: str, items: list, figures: Figures) -> str:
     parts = []
     for ind in items:
@@ -261,7 +301,7 @@ def build(period: Period, node: Any, user: Any = None, progress=None) -> Report:
         if progress:
             progress(done, total)
 
-    figures = Figures(_flat(query), _flat(before))
+    figures = Figures(_flat(query), _flat(before), query=query)
     step()
     table_keys = [ind.key for _g, _l, items, _s in groups_spec for ind in items if ind.kind != MAP]
     per_child = []
@@ -271,11 +311,19 @@ def build(period: Period, node: Any, user: Any = None, progress=None) -> Report:
     groups = []
     for name, label, items, section in groups_spec:
         group = Group(name, label, items, section)
+        group.empty = _all_zero(items, figures)
+        if group.empty:
+            group.summary = f"本期平台中无{label}记录。"
+            groups.append(group)
+            step()
+            continue
         group.summary = section.summary(figures) if section and section.summary else \
             generic_summary(label, items, figures)
         group.table_columns = [ind.label for ind in group.table_items]
         group.table_rows = [{"name": child.name, "cells": [f.shown(ind) for ind in group.table_items]}
                             for child, f in per_child]
+        if all(cell in BLANK_CELLS for row in group.table_rows for cell in row["cells"]):
+            group.table_rows = []  # nothing under any township (e.g. the district's own hall): no table of zeros
         if section and section.rows:
             rows = []
             for row in section.rows(query):
@@ -311,10 +359,10 @@ def overview_text(period, previous, node, children, children_label, warnings) ->
 
 
 def _group_chart(group: Group, figures: Figures, per_child, children_label: str) -> bytes | None:
-    counts = [ind for ind in group.items if ind.kind == COUNT]
+    counts = [ind for ind in group.headline_items if ind.kind == COUNT]
     if not counts:
         return None
-    if per_child:
+    if per_child and group.table_rows and counts[0] in group.table_items:
         first = counts[0]
         return charts.bars(f"{group.label}{first.label}（按{children_label}）", [c.name for c, _f in per_child],
                            [("本期", [f.value(first.key) for _c, f in per_child])])
@@ -324,7 +372,7 @@ def _group_chart(group: Group, figures: Figures, per_child, children_label: str)
 
 
 def _rates_chart(groups: list[Group], figures: Figures) -> bytes | None:
-    rates = [(g, ind) for g in groups if g.section for ind in g.items if ind.kind == RATE]
+    rates = [(g, ind) for g in groups if g.section and not g.empty for ind in g.headline_items if ind.kind == RATE]
     if not rates:
         return None
     return charts.bars("主要工作比率（本期与去年同期）", [f"{g.label}{ind.label}" for g, ind in rates],

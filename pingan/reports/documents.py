@@ -7,14 +7,14 @@ from __future__ import annotations
 from pingan.documents.blocks import Image, Para, Table, Title, When
 from pingan.documents.registry import DocumentType, register_document
 
-from .data import report_groups
+from .data import report_groups, table_items
 
 KEY = "reports.periodic"
 
 
 def _group_blocks(name: str, items: list, section) -> list:
     g = f"groups.{name}"
-    table = [ind for ind in items if ind.kind != "map"]
+    table = table_items(items, section)
     blocks = [
         Para("{{ " + g + ".heading }}", bold=True, indent=False),
         Para("{{ " + g + ".summary }}"),

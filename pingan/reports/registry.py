@@ -13,8 +13,14 @@
 `rows(q)` gets the report's `pingan.core.indicators.Query` (period, node, user): rows come out scoped like the
 figures. Each row is a dict of the columns' fields; values are written as text. The rows must be in a fixed
 order (the same data gives the same report); at most `limit` are shown, the count of all is stated.
-`summary(f)` writes the group's paragraph from the figures (`Figures`: `count`, `percent`, `amount`, `change`);
+`summary(f)` writes the group's paragraph from the figures (`Figures`: `count`, `percent`, `amount`, `change`,
+`versus`; `f.query` is the report's Query for a fact no indicator gives, e.g. the campaigns of the period);
 a group without a section gets a sentence listing its indicators. `order` places the group in the report.
+`headline_keys` / `table_keys`: the indicators of the group in the headline table and in the table per
+township or village (default every one that is not a map), in the registry's order. `change_decimals`: the
+同比 of counts in the headline table (2 for crime figures: 下降26.94%).
+A group whose figures are all zero in the period and the year before is written as one sentence (本期平台中无…
+记录) with no table, chart or headline rows.
 """
 from __future__ import annotations
 
@@ -37,6 +43,9 @@ class ReportSection:
     order: int = 50
     limit: int = 20
     empty: str = "本期无。"
+    headline_keys: tuple[str, ...] | None = None
+    table_keys: tuple[str, ...] | None = None
+    change_decimals: int = 1
 
     def __post_init__(self):
         if not NAME_RE.match(self.group):

@@ -70,12 +70,21 @@ def workbook(report: Report) -> Workbook:
     ws.cell(row=3, column=1, value=report.overview).alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=5)
     ws.row_dimensions[3].height = 60
-    _table(ws, 5, ["类别", "指标", "本期", "去年同期", "同比"],
-           [[r["group"], r["label"], r["value"], r["previous"], r["change"]] for r in context["headline"]])
+    row = _table(ws, 5, ["类别", "指标", "本期", "去年同期", "同比"],
+                 [[r["group"], r["label"], r["value"], r["previous"], r["change"]] for r in context["headline"]])
+    ws.cell(row=row, column=1, value="分项工作情况").font = HEAD_FONT
+    for group in report.groups:  # each group's paragraph, as the Word report writes it
+        row += 1
+        ws.cell(row=row, column=1, value=context["groups"][group.name]["heading"])
+        ws.cell(row=row, column=2, value=group.summary).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
+        ws.row_dimensions[row].height = 15 * (1 + len(group.summary) // 45)
     _widths(ws, {1: 22, 2: 30, 3: 16, 4: 16, 5: 22})
 
     if report.children:
         for group in report.groups:
+            if not group.table_rows:
+                continue
             sheet = wb.create_sheet(_sheet_name(f"分{report.children_label[:2]}-{group.label}", used))
             _title(sheet, report, f"{group.label}分{report.children_label}情况")
             ws_row = 4
@@ -88,7 +97,7 @@ def workbook(report: Report) -> Workbook:
     _title(sheet, report, "重点案件")
     row = 4
     for group in report.groups:
-        if not (group.section and group.section.rows):
+        if not (group.section and group.section.rows) or group.empty:
             continue
         sheet.cell(row=row, column=1, value=f"{group.label}：{group.section.title}").font = HEAD_FONT
         row += 1
