@@ -177,3 +177,17 @@ def test_the_command_writes_the_report_and_refuses_bad_input(year, tmp_path, cap
         assert message in capsys.readouterr().err, args
     assert not (tmp_path / "bad.docx").exists()
     assert sorted(os.listdir(tmp_path)) == ["hedi.xlsx", "r.docx"]
+
+
+def test_the_commands_own_argument_errors_are_in_chinese(world, tmp_path):
+    from django.core.management.base import CommandError
+
+    for args, message in [
+        (["--period", "2017", "--output", str(tmp_path / "r.docx")], "缺少必填参数：--kind"),
+        (["--kind", "annual", "--period", "2017", "--output", str(tmp_path / "r.docx"), "--bogus", "1"],
+         "无法识别的参数：--bogus 1"),
+    ]:
+        with pytest.raises(CommandError) as exc:
+            call_command("report", *args)
+        assert message in str(exc.value), args
+    assert list(tmp_path.iterdir()) == []

@@ -10,6 +10,7 @@ written then.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 
@@ -20,8 +21,30 @@ from pingan.geo.params import BadRequest, resolve_node
 from pingan.reports import periods, services
 
 
+ARGPARSE_MESSAGES = (  # argparse speaks English; the command's user reads Chinese
+    (re.compile(r"^the following arguments are required: (.+)$"), "缺少必填参数：{0}（用法见 manage.py report --help）"),
+    (re.compile(r"^unrecognized arguments: (.+)$"), "无法识别的参数：{0}（用法见 manage.py report --help）"),
+    (re.compile(r"^argument (\S+): expected one argument$"), "参数 {0} 缺少取值。"),
+    (re.compile(r"^argument (\S+): (.+)$"), "参数 {0} 无效：{1}"),
+)
+
+
+def chinese(message: str) -> str:
+    for pattern, text in ARGPARSE_MESSAGES:
+        match = pattern.match(message)
+        if match:
+            return text.format(*match.groups())
+    return message
+
+
 class Command(BaseCommand):
     help = "生成平安建设工作报告（Word 或 Excel）。"
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        english = parser.error
+        parser.error = lambda message: english(chinese(message))
+        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("--kind", required=True, help="报告类型：monthly（月度）、quarterly（季度）、annual（年度）、custom（自定义期间）")
