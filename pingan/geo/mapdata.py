@@ -8,6 +8,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from pingan.core.personal import clean_text
+
 from .params import BadRequest, parse_day, parse_period, resolve_node, years_after
 
 from . import layers as registry
@@ -48,10 +50,10 @@ def county_of(node: Node) -> Node | None:
 def parse_bbox(value: Any, node: Node) -> tuple[float, float, float, float] | None:
     """"min_lng,min_lat,max_lng,max_lat" in degrees; a box wider than 2° a side or larger than four times the
     county's box is refused (a map of the county never needs it; it would only make the server count more)."""
-    text = str(value or "").strip()
+    text = clean_text(value)  # full-width digits, point and comma of a Chinese keyboard
     if not text:
         return None
-    parts = [p.strip() for p in text.replace("，", ",").split(",")]
+    parts = [p.strip() for p in text.split(",")]
     try:
         numbers = [float(p) for p in parts]
     except ValueError:

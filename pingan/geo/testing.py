@@ -27,3 +27,10 @@ def _liaison(world, side):
     point = LiaisonPoint.objects.create(jurisdiction=world.village(side), name=f"{marker}治安联络点",
                                         address=f"{world.village(side).short_name}{marker}号", contact_name=f"联络员{side}")
     return marked(point, marker)
+
+
+# The map's layer endpoint takes a layer key, not a record: every layer it serves is read through
+# `visible_to` (pingan/geo/tests/test_map_api.py checks each layer per role and township).
+from pingan.core.testing import unscoped_route  # noqa: E402
+
+unscoped_route("api:geo-layer", "地图图层按图层键取数，每个图层都经 visible_to 过滤（geo/tests/test_map_api.py 按角色逐层检查）")

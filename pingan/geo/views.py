@@ -159,7 +159,11 @@ def grid_staff(request, code: str):
 @require_capability("geo.map")
 def map_view(request):
     """综治地图: the jurisdiction's boundaries as the base layer (tiles only from an intranet tile server), the
-    modules' layers (pingan/geo/layers.py) with period and category filters and the density shading."""
+    modules' layers (pingan/geo/layers.py) with period and category filters and the density shading.
+
+    The address may carry the jurisdiction, the period (from, to) and the layers to show (layer=events&layer=…),
+    so another page can link to a map already filtered. A place outside the user's scope is a 404; a bad period
+    or an unknown layer is said in Chinese above the map, which then opens on the defaults."""
     from django.conf import settings
     from django.http import Http404
     from django.urls import reverse
@@ -178,7 +182,18 @@ def map_view(request):
         messages.error(request, exc.message)
         node = request.user.scope
     start, end = mapdata.default_period()
+    if request.GET.get("from") or request.GET.get("to"):
+        try:
+            start, end = mapdata.parse_dates(request.GET.get("from"), request.GET.get("to"))
+        except BadRequest as exc:
+            messages.error(request, exc.message + "地图按近 12 个月显示。")
     available = registry.layers_for(request.user)
+    keys = [layer.key for layer in available]
+    asked = [str(k)[:40] for k in request.GET.getlist("layer")[:20]]
+    unknown = [k for k in asked if k not in keys]
+    if unknown:
+        messages.error(request, f"没有图层“{unknown[0][:20]}”，或您的角色不能查看它。")
+    shown = [k for k in asked if k in keys] or keys[:1]
     config = {
         "boundaries": reverse("api:geo-boundaries"),
         "layer": reverse("api:geo-layer", kwargs={"key": "KEY"}),
@@ -188,5 +203,5 @@ def map_view(request):
         "layers": [layer.describe(request.user) for layer in available],
         "density_of": [{"key": layer.key, "label": layer.label} for layer in available if layer.density],
     }
-    return render(request, "geo/map.html", {"node": node, "config": config, "layers": available,
+    return render(request, "geo/map.html", {"node": node, "config": config, "layers": available, "shown": shown,
                                             "start": start, "end": end})

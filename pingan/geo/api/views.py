@@ -1,6 +1,6 @@
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -37,6 +37,7 @@ class _MapView(APIView):
     call it (capability geo.map); what each layer holds is limited by its data kind and by scope."""
 
     def check(self, request):
+        # DRF's own PermissionDenied: Django's would lose the message (DRF answers its generic one).
         if not request.user.can("geo.map"):
             raise PermissionDenied("您的角色不能查看综治地图。")
 
