@@ -2,9 +2,11 @@
 screen and the statistics page's charts show, with the click-through URL of every number, bar and point.
 
 All counts are SQL aggregates over `visible_to(user)` under the node (pingan.core.indicators.Query.scoped):
-per measure one aggregate for the period, the same period a year earlier, today and the "now" figures
-(overdue, 督办, open), one `TruncMonth` group for 24 months (this year's 12 and the year before), one group by
-the child node (a substring of the jurisdiction path) and one by category. Nothing loops over rows in Python.
+per measure ONE grouped query over the rows any figure needs, grouped by month (`TruncMonth`) × child node (a
+substring of the jurisdiction path) × category, with a conditional count per figure — the period, the same
+period a year earlier, today, the 24 months (this year's 12 and the year before) and the "now" figures
+(overdue, 督办, open); Python adds up these few groups (never rows). bench/bench_dashboard.py times it against
+hand-written SQL for the same figures.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, IntegerField, Q, Sum, Value
+from django.db.models import Count, F, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -81,12 +83,6 @@ class Links:
         return f"{base}?{urlencode(params)}" if params else base
 
 
-def _value(measure: Measure):
-    if measure.sum_field:
-        return Coalesce(Sum(measure.sum_field), Value(0), output_field=IntegerField())
-    return Count("pk")
-
-
 def _conditional(measure: Measure, condition: Q):
     if measure.sum_field:
         return Coalesce(Sum(measure.sum_field, filter=condition), Value(0), output_field=IntegerField())
@@ -106,26 +102,75 @@ def children_of(node: Any, user: Any) -> list[tuple[str, str]]:
     return list(qs.filter(parent=node).order_by("code").values_list("code", "name"))
 
 
+def _between(measure: Measure, date_from: dt.date, date_to: dt.date) -> Q:
+    """`measure.period_q` as the dashboard counts it: a date-time field is compared with the local day's
+    boundaries [from 00:00, to + 1 day 00:00) — the same rows as `__date` (current time zone), without
+    converting every row's time (and an index can take the range)."""
+    if not measure.is_datetime:
+        return measure.period_q(date_from, date_to)
+    zone = timezone.get_current_timezone()
+    low = timezone.make_aware(dt.datetime.combine(date_from, dt.time.min), zone)
+    high = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min), zone)
+    return Q(**{f"{measure.date_field}__gte": low, f"{measure.date_field}__lt": high})
+
+
 def measure_figures(measure: Measure, q: Query, links: Links, children: list[tuple[str, str]],
                     now: dt.datetime) -> dict:
     node, start, end = q.node, q.date_from, q.date_to
     prev_start, prev_end = minus_year(start), minus_year(end)
     today = timezone.localdate(now)
     rows = _rows(measure, q)
+    last = end.replace(day=1)
+    first = add_months(last, -(MONTHS - 1))  # the 12 months ending with the period's last month …
+    window_start = add_months(first, -12)  # … and the same months a year earlier
 
-    # 1. The period, a year earlier, today and the "now" figures: one aggregate.
-    aggregates = {
-        "total": _conditional(measure, measure.period_q(start, end)),
-        "previous": _conditional(measure, measure.period_q(prev_start, prev_end)),
-        "today": _conditional(measure, measure.period_q(today, today)),
+    # One grouped query: the rows of any figure (the period, a year earlier, today, the 24 months, the "now"
+    # figures), grouped by month × child place × category, each figure a conditional count (or sum) per group;
+    # the head figures, the months, the places and the categories are sums of these groups. A group per
+    # combination is at most months × children × categories rows, whatever the number of records.
+    conditions = {
+        "total": _between(measure, start, end),
+        "previous": _between(measure, prev_start, prev_end),
+        "today": _between(measure, today, today),
+        "window": _between(measure, window_start, end),
     }
     snapshot = {OVERDUE: measure.overdue(now) if measure.overdue else None,
                 SUPERVISED: measure.supervised() if measure.supervised else None,
                 OPEN: measure.open() if measure.open else None}
     for name, condition in snapshot.items():
         if condition is not None:
-            aggregates[name] = _conditional(measure, condition)
-    head = rows.aggregate(**aggregates)
+            conditions[name] = condition
+    wanted = Q()
+    for condition in conditions.values():
+        wanted |= condition
+    keys: dict[str, Any] = {"dash_month": TruncMonth(measure.date_field)}
+    if children:
+        lookup = getattr(measure.get_model(), "scope_path_lookup", "jurisdiction__path")
+        length = max(len(code) for code, _name in children)
+        keys["dash_child"] = Substr(lookup, len(node.path) + 1, length)
+    if measure.category_field:
+        keys["dash_category"] = F(measure.category_field)
+    grouped = (rows.filter(wanted).annotate(**keys).values(*keys)
+               .annotate(**{f"dash_{name}": _conditional(measure, c) for name, c in conditions.items()})
+               .order_by())
+    head = dict.fromkeys(conditions, 0)
+    series: dict[dt.date, int] = {}
+    counted: dict[str, int] = {}
+    counted_categories: dict[Any, int] = {}
+    for row in grouped:
+        for name in conditions:
+            head[name] += row[f"dash_{name}"]
+        if row["dash_window"]:
+            month = _as_date(row["dash_month"])
+            series[month] = series.get(month, 0) + row["dash_window"]
+        if row["dash_total"]:
+            if children:
+                counted[row["dash_child"]] = counted.get(row["dash_child"], 0) + row["dash_total"]
+            if measure.category_field:
+                code = row["dash_category"]
+                counted_categories[code] = counted_categories.get(code, 0) + row["dash_total"]
+
+    # 1. The period, a year earlier, today and the "now" figures.
     result: dict[str, Any] = {
         "key": measure.key, "label": measure.label, "unit": measure.unit, "date_label": measure.date_label,
         "category_title": measure.category_title,
@@ -142,14 +187,6 @@ def measure_figures(measure: Measure, q: Query, links: Links, children: list[tup
             result[f"{name}_url"] = links(measure, None, None, node, status=name)
 
     # 2. Monthly: the 12 months ending with the period's last month, and the same months a year earlier.
-    last = end.replace(day=1)
-    first = add_months(last, -(MONTHS - 1))
-    trunc = TruncMonth(measure.date_field)
-    series = dict(
-        (_as_date(row["bucket"]), row["value"])
-        for row in rows.filter(measure.period_q(add_months(first, -12), end))
-        .annotate(bucket=trunc).values("bucket").annotate(value=_value(measure)).order_by("bucket")
-    )
     months = []
     for i in range(MONTHS):
         month = add_months(first, i)
@@ -166,14 +203,6 @@ def measure_figures(measure: Measure, q: Query, links: Links, children: list[tup
     # 3. By the node's children: the child's code is the path segment after the node's path.
     places = []
     if children:
-        lookup = getattr(measure.get_model(), "scope_path_lookup", "jurisdiction__path")
-        length = max(len(code) for code, _name in children)
-        counted = dict(
-            (row["child"], row["value"])
-            for row in rows.filter(measure.period_q(start, end))
-            .annotate(child=Substr(lookup, len(node.path) + 1, length)).values("child")
-            .annotate(value=_value(measure)).order_by()
-        )
         from pingan.geo.models import Node
 
         for code, name in children:
@@ -184,19 +213,13 @@ def measure_figures(measure: Measure, q: Query, links: Links, children: list[tup
             places.append({"code": node.code, "name": f"{node.name}（本级）", "value": own, "url": None})
     result["by_place"] = places
 
-    # 4. By category.
+    # 4. By category: the most first, then by the category's value.
     categories = []
     if measure.category_field:
         labels = measure.labels()
-        counted_categories = list(
-            rows.filter(measure.period_q(start, end)).values(measure.category_field)
-            .annotate(value=_value(measure)).order_by("-value", measure.category_field)
-        )
-        for row in counted_categories:
-            code = row[measure.category_field]
-            if code in (None, "") or not row["value"]:
-                continue
-            categories.append({"code": str(code), "label": labels.get(str(code), str(code)), "value": row["value"],
+        for code, value in sorted(((code, value) for code, value in counted_categories.items()
+                                   if code not in (None, "") and value), key=lambda item: (-item[1], item[0])):
+            categories.append({"code": str(code), "label": labels.get(str(code), str(code)), "value": value,
                                "url": links(measure, start, end, node, category=code)})
     result["by_category"] = categories
     return result

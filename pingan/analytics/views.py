@@ -104,12 +104,28 @@ def screen(request):
     api = reverse("api:analytics-dashboard")
     return render(request, "analytics/screen.html", {
         "error": "", "data": data, "node": node, "params": params, "map_url": map_url(user),
+        "areas": screen_areas(user, node),
         "config": {"api": api, "query": {"from": params["from"] if request.GET.get("from") else "",
                                          "to": params["to"] if request.GET.get("to") else "",
                                          "jurisdiction": node.code},
                    "refresh": 60, "rotate": 15},
         "dashboard_url": reverse("analytics:dashboard"),
     })
+
+
+def screen_areas(user, node) -> dict | None:
+    """The areas one level below `node` (a county's townships, a township's villages) as GeoJSON for the big
+    screen's map panel, which shades them by each measure's figures (by_place, keyed by code); None when the
+    user may not open the map or no boundaries are loaded."""
+    if map_url(user) is None:
+        return None
+    from pingan.geo import mapdata
+
+    geo = mapdata.boundaries(node, user, grids=False)
+    features = [f for f in geo["features"] if f["properties"]["parent"] == node.code]
+    if not features:
+        return None
+    return {"type": "FeatureCollection", "features": features}
 
 
 def map_url(user) -> str | None:

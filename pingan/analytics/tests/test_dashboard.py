@@ -208,6 +208,41 @@ def test_the_big_screen_renders_with_its_refresh_settings(world, records, login)
     assert "style=" not in html
 
 
+def _square(node, lng, lat, side=0.1):
+    from pingan.geo.models import Boundary
+
+    ring = [[lng, lat], [lng + side, lat], [lng + side, lat + side], [lng, lat + side], [lng, lat]]
+    return Boundary.objects.create(node=node, geometry={"type": "Polygon", "coordinates": [ring]},
+                                   min_lng=lng, min_lat=lat, max_lng=lng + side, max_lat=lat + side)
+
+
+def test_the_big_screen_map_panel_holds_the_areas_one_level_down_in_scope(world, records, login):
+    """The county outline, both townships and a village have boundaries: the county's screen gets the two
+    townships (the areas its by-place figures are keyed by), not the county itself nor the village; a township
+    officer's screen gets its own village only."""
+    import json
+
+    _square(world.county, 113.4, 37.8, 0.4)
+    _square(world.township("a"), 113.4, 37.8, 0.2)
+    _square(world.township("b"), 113.6, 37.8, 0.2)
+    _square(world.village("a"), 113.4, 37.8, 0.05)
+    _square(world.village("b"), 113.6, 37.8, 0.05)
+
+    def areas(user):
+        response = login(user).get(reverse("analytics:screen"), {"from": "2017-01-01", "to": "2017-06-30"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        start = html.index('<script id="screen-areas" type="application/json">') + len(
+            '<script id="screen-areas" type="application/json">')
+        return json.loads(html[start:html.index("</script>", start)])
+
+    county = areas(world.users["leader"])
+    assert sorted(f["properties"]["code"] for f in county["features"]) == sorted(
+        [world.township("a").code, world.township("b").code])
+    township = areas(world.officer("a"))
+    assert [f["properties"]["code"] for f in township["features"]] == [world.village("a").code]
+
+
 # --------------------------------------------------------------------------------------------------------- roles
 def test_each_role_counts_only_what_its_duty_allows(world, records, api):
     url = reverse("api:analytics-dashboard")

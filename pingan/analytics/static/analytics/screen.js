@@ -1,11 +1,21 @@
 /* 大屏: draws the panels from the dashboard's data (json_script first, then the data call every `refresh`
    seconds), rotates the main panel every `rotate` seconds through each measure's monthly trend and its
-   breakdown by place. No inline script or style: CSP. */
+   breakdown by place — on the map of the areas below (#screen-areas: the boundaries, no tiles) when the user may
+   open the map, as bars otherwise. No inline script or style: CSP. */
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("screen-config").textContent);
   var data = JSON.parse(document.getElementById("dashboard-data").textContent);
   var chart = echarts.init(document.getElementById("screen-main"), null, { renderer: "canvas" });
+  var areasEl = document.getElementById("screen-areas");
+  var areas = areasEl ? JSON.parse(areasEl.textContent) : null;
+  var areaNames = {};
+  if (areas && areas.features && areas.features.length) {
+    areas.features.forEach(function (f) { areaNames[f.properties.code] = f.properties.short_name || f.properties.name; });
+    echarts.registerMap("pingan-areas", areas);
+  } else {
+    areas = null;
+  }
   var slides = [];
   var index = 0;
   var AXIS = "#8aa4d6";
@@ -51,15 +61,19 @@
       box.appendChild(linked(m.total, m.url, "value"));
       var change = el("div", "change", "同比 ");
       change.appendChild(el("span", changeClass(m.change_shown), m.change_shown));
-      if (m.overdue !== undefined) {
-        change.appendChild(document.createTextNode(" · 超期 "));
-        change.appendChild(linked(m.overdue, m.overdue_url, m.overdue ? "up" : ""));
-      }
-      if (m.supervised !== undefined) {
-        change.appendChild(document.createTextNode(" · 督办 "));
-        change.appendChild(linked(m.supervised, m.supervised_url));
-      }
       box.appendChild(change);
+      if (m.overdue !== undefined || m.supervised !== undefined) {
+        var now = el("div", "change");
+        if (m.overdue !== undefined) {
+          now.appendChild(document.createTextNode("超期 "));
+          now.appendChild(linked(m.overdue, m.overdue_url, m.overdue ? "up" : ""));
+        }
+        if (m.supervised !== undefined) {
+          now.appendChild(document.createTextNode((m.overdue !== undefined ? " · " : "") + "督办 "));
+          now.appendChild(linked(m.supervised, m.supervised_url));
+        }
+        box.appendChild(now);
+      }
       return box;
     }), "暂无");
     var alerts = document.getElementById("screen-alerts");
@@ -75,8 +89,11 @@
     document.getElementById("screen-period").textContent = "统计期 " + data.period.from + " 至 " + data.period.to;
     slides = [];
     data.measures.forEach(function (m) {
+      if (m.by_place.length) {
+        slides.push({ title: m.label + " · " + data.place_title + (areas ? "分布" : ""), measure: m,
+                      kind: areas ? "map" : "place" });
+      }
       slides.push({ title: m.label + " · 近 12 个月趋势", measure: m, kind: "trend" });
-      if (m.by_place.length) { slides.push({ title: m.label + " · " + data.place_title, measure: m, kind: "place" }); }
     });
     var dots = document.getElementById("screen-dots");
     dots.replaceChildren.apply(dots, slides.map(function () { return el("span"); }));
@@ -99,6 +116,23 @@
           { name: "上年同月", type: "line", symbolSize: vw(0.35), lineStyle: { type: "dashed", width: vw(0.1) },
             itemStyle: { color: "#8aa4d6" }, data: m.months.map(function (p) { return { value: p.previous, url: p.previous_url }; }) }
         ]
+      };
+    }
+    if (slide.kind === "map") {
+      var values = m.by_place.map(function (p) { return p.value; });
+      var top = Math.max.apply(null, values.concat([1]));
+      return {
+        textStyle: text, tooltip: { trigger: "item", formatter: function (p) { return (areaNames[p.name] || "") + "：" + (p.value || 0); } },
+        visualMap: { min: 0, max: top, calculable: false, orient: "vertical", left: vw(0.5), bottom: vw(0.5),
+                     text: ["多", "少"], textStyle: { color: "#dbe7ff", fontSize: vw(0.7) },
+                     inRange: { color: ["#12305f", "#1d5fa8", "#38bdf8", "#fbbf24", "#f97316"] } },
+        series: [{ type: "map", map: "pingan-areas", nameProperty: "code", roam: false, selectedMode: false,
+                   layoutCenter: ["50%", "50%"], layoutSize: "95%",
+                   itemStyle: { borderColor: "#0b1a33", borderWidth: 1, areaColor: "#12305f" },
+                   emphasis: { itemStyle: { areaColor: "#fde68a" }, label: { color: "#061229" } },
+                   label: { show: true, color: "#f8fafc", fontSize: vw(0.7), textBorderColor: "#061229", textBorderWidth: 2,
+                            formatter: function (p) { return (areaNames[p.name] || "") + "\n" + (isNaN(p.value) ? 0 : p.value); } },
+                   data: m.by_place.map(function (p) { return { name: p.code, value: p.value, url: p.url }; }) }]
       };
     }
     return {
