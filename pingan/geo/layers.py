@@ -173,8 +173,9 @@ def area_layer(key: str, label: str, *, queryset: Callable[[Any, Params], QueryS
 
 # --- computing features -------------------------------------------------------------------------------------
 
-def point_features(layer: Layer, user: Any, params: Params, limit: int = POINT_LIMIT) -> tuple[list[dict], int, bool]:
-    """(features, total with a point in the bbox, truncated?)."""
+def point_features(layer: Layer, user: Any, params: Params, limit: int | None = None) -> tuple[list[dict], int, bool]:
+    """(features, total with a point in the bbox, truncated?); at most `limit` (default POINT_LIMIT) points."""
+    limit = POINT_LIMIT if limit is None else limit
     qs = layer.queryset(user, params).filter(latitude__isnull=False, longitude__isnull=False)
     return _point_rows(layer, qs, params, limit)
 

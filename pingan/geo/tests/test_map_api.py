@@ -336,7 +336,40 @@ def test_the_grid_polygon_is_the_grids_boundary_and_links_to_the_filtered_list(m
     data = get(api, mapworld.users["township_a"], layer_url("special_people"), category="released").json()
     assert data["features"] == [{"type": "Feature", "geometry": square(*BOXES["grid_a"]), "properties": {
         "code": "140311101211001", "name": "固庄第一网格", "count": 2,
-        "url": "/people/special/?jurisdiction=140311101211001&kind=released"}}]
+        "url": "/people/special/?jurisdiction=140311101211001&kind=released&status=active"}}]
+
+
+@pytest.mark.django_db
+def test_special_populations_count_those_under_management_on_the_last_day(mapworld, api):
+    # One of grid A's two 刑满释放 (both enrolled 30 days ago) was released 10 days ago.
+    today = timezone.localdate()
+    released = mapworld.records["released"][0]
+    type(released).objects.filter(pk=released.pk).update(released_on=today - dt.timedelta(days=10))
+    officer = mapworld.users["township_a"]
+    data = get(api, officer, layer_url("special_people"), category="released").json()
+    assert areas(data) == {"140311101211001": 1}
+    # On a day 20 days ago both were under management; the link lists those enrolled by then.
+    day = (today - dt.timedelta(days=20)).isoformat()
+    data = get(api, officer, layer_url("special_people"), category="released", to=day).json()
+    assert areas(data) == {"140311101211001": 2}
+    assert data["features"][0]["properties"]["url"] == (
+        f"/people/special/?jurisdiction=140311101211001&kind=released&enrolled_to={day}")
+    # 35 days ago nobody was enrolled yet: no polygon at all.
+    data = get(api, officer, layer_url("special_people"), to=(today - dt.timedelta(days=35)).isoformat()).json()
+    assert data["features"] == [] and data["meta"]["total"] == 0
+
+
+@pytest.mark.django_db
+def test_too_many_points_are_cut_to_the_latest_with_a_message(mapworld, api, monkeypatch):
+    from pingan.geo import layers
+
+    monkeypatch.setattr(layers, "POINT_LIMIT", 1)
+    data = get(api, mapworld.users["center_staff"], layer_url("events")).json()
+    # B1 was reported after A1: the latest one is kept.
+    assert points(data) == [(113.65, 37.75)]
+    assert (data["meta"]["total"], data["meta"]["truncated"], data["meta"]["limit"]) == (2, True, 1)
+    assert data["meta"]["message"] == ("范围内共有 2 个点，只显示最近的 1 个；请缩小地图范围、时间段或选择类别。"
+                                       "另有 1 件没有标注位置，未画成点（可用“密度分布”按村查看）。")
 
 
 @pytest.mark.django_db

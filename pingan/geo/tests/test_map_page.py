@@ -46,7 +46,7 @@ def test_the_centre_opens_the_county_map_with_every_layer(world, login):
     assert checked(response) == ["events"]
     for label in ("网格事件", "矛盾纠纷", "风险隐患", "信访问题属地", "治安联络点", "视频监控探头", "特殊人群（按网格统计）"):
         assert label in page
-    assert "只显示每个网格在管的人数，不显示任何个人或住址。" in page
+    assert "只显示每个网格在管的人数（截止日期当天），不显示任何个人或住址。" in page
     # No inline script: every <script> is a file or the JSON block.
     for tag in re.findall(r"<script[^>]*>", page):
         assert "src=" in tag or 'type="application/json"' in tag, tag
