@@ -21,9 +21,16 @@
     features.forEach(function (f) {
       var p = f.properties;
       var style = STYLES[p.level] || STYLES.village;
-      if (p.self && p.level !== "county") { style = L.extend({}, style, {color: "#1f2937", weight: 3}); }
+      // The map's own area (a township's, a village's or a grid worker's grid): a solid dark outline, lightly
+      // filled, and its name even when it is a grid (a grid worker's picker shows only that grid).
+      if (p.self && p.level !== "county") {
+        style = L.extend({}, style, {color: "#1f2937", weight: 3, dashArray: null, fill: true, fillColor: "#dbeafe",
+                                     fillOpacity: 0.35});
+      }
       var shape = L.geoJSON(f, {style: function () { return style; }, interactive: p.level === "village" || p.level === "township"});
-      if (options.labels !== false && (p.level === "township" || p.level === "village")) {
+      if (options.labels !== false && p.self && p.level === "grid") {
+        shape.bindTooltip(p.short_name || p.name, {permanent: true, direction: "center", className: "map-label map-label-main"});
+      } else if (options.labels !== false && (p.level === "township" || p.level === "village")) {
         // Township names from zoom 10, village names from zoom 12 (CSS), or always when villages are the
         // largest areas shown (a township's own map).
         var cls = p.level === "township" ? "map-label-township" : (hasTownships ? "map-label-village" : "map-label-main");

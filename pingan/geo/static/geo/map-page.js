@@ -13,7 +13,8 @@
   var form = document.getElementById("map-controls");
   var COLORS = {events: "#dc2626", disputes: "#d97706", hazards: "#7c3aed", liaison: "#059669", cameras: "#2563eb",
                 petitions: "#0e7490", special_people: "#be185d"};
-  var DENSITY = ["#fff7ed", "#fed7aa", "#fb923c", "#ea580c", "#9a3412"];
+  // Blues: the points (red, green, orange…) stay readable on every step.
+  var DENSITY = ["#f8fafc", "#dbeafe", "#93c5fd", "#3b82f6", "#1e40af"];
   var overlays = {};
   var density = null;
   var boundaryGroup = null;
@@ -21,6 +22,11 @@
   var jurisdiction = config.jurisdiction;
   var messages = {};
   var skipMove = false;
+  // Each layer's (and the density's) latest request: an answer to an older one (the user changed a filter
+  // or turned the layer off meanwhile) is dropped, so two answers never both draw or fight over the legend.
+  var latest = {};
+
+  function ticket(key) { latest[key] = (latest[key] || 0) + 1; return latest[key]; }
 
   function byKey(key) {
     return config.layers.filter(function (l) { return l.key === key; })[0];
@@ -131,7 +137,9 @@
     var select = form.querySelector('[data-category="' + key + '"]');
     var extra = {category: select ? select.value : "", bbox: layer.kind === "points" ? bboxParam() : null};
     setCount(key, "加载中…");
+    var mine = ticket(key);
     return getJSON(config.layer.replace("KEY", key) + "?" + query(extra)).then(function (data) {
+      if (mine !== latest[key]) { return; }
       if (overlays[key]) { map.removeLayer(overlays[key]); }
       var color = COLORS[key] || "#374151";
       var group;
@@ -163,6 +171,7 @@
       messages[key] = data.meta.message ? layer.label + "：" + data.meta.message : "";
       showStatus();
     }).catch(function (err) {
+      if (mine !== latest[key]) { return; }
       setCount(key, "");
       messages[key] = layer.label + "：" + err.message;
       showStatus();
@@ -170,6 +179,7 @@
   }
 
   function removeLayer(key) {
+    ticket(key);
     if (overlays[key]) { map.removeLayer(overlays[key]); delete overlays[key]; }
     setCount(key, "");
     delete messages[key];
@@ -199,6 +209,7 @@
 
   function loadDensity() {
     var on = document.getElementById("density-on");
+    var mine = ticket("density");
     if (density) { map.removeLayer(density); density = null; }
     legend.hidden = true;
     delete messages.density;
@@ -207,10 +218,11 @@
     var select = form.querySelector('[data-category="' + of + '"]');
     var params = query({of: of, level: value("density-level"), category: select ? select.value : ""});
     return getJSON(config.layer.replace("KEY", "density") + "?" + params).then(function (data) {
+      if (mine !== latest.density) { return; }
       var highest = data.meta.max;
       density = L.geoJSON(data, {
         style: function (f) {
-          return {color: "#7c2d12", weight: 0.8, fillColor: densityColor(f.properties.count, highest), fillOpacity: 0.75};
+          return {color: "#475569", weight: 0.8, fillColor: densityColor(f.properties.count, highest), fillOpacity: 0.75};
         },
         onEachFeature: function (f, shape) {
           shape.bindTooltip(f.properties.name + "：" + f.properties.count + " 件", {sticky: true});
@@ -223,7 +235,7 @@
       showLegend(highest, data.meta.label);
       messages.density = data.meta.message || "";
       showStatus();
-    }).catch(function (err) { messages.density = err.message; showStatus(); });
+    }).catch(function (err) { if (mine === latest.density) { messages.density = err.message; showStatus(); } });
   }
 
   function checkedKeys() {
