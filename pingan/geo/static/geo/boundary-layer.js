@@ -17,7 +17,8 @@
     var features = data.features.slice().sort(function (a, b) {
       return ORDER[a.properties.level] - ORDER[b.properties.level];
     });
-    var hasTownships = features.some(function (f) { return f.properties.level === "township"; });
+    // A township's own map: its villages are the areas to name (the township itself is the frame).
+    var hasTownships = features.some(function (f) { return f.properties.level === "township" && !f.properties.self; });
     features.forEach(function (f) {
       var p = f.properties;
       var style = STYLES[p.level] || STYLES.village;
@@ -33,7 +34,7 @@
       } else if (options.labels !== false && (p.level === "township" || p.level === "village")) {
         // Township names from zoom 10, village names from zoom 12 (CSS), or always when villages are the
         // largest areas shown (a township's own map).
-        var cls = p.level === "township" ? "map-label-township" : (hasTownships ? "map-label-village" : "map-label-main");
+        var cls = p.level === "township" ? "map-label-township" : (hasTownships ? "map-label-village" : "map-label-own");
         shape.bindTooltip(p.short_name || p.name, {permanent: true, direction: "center", className: "map-label " + cls});
       }
       shape.addTo(group);
@@ -55,7 +56,7 @@
   }
 
   function baseMap(el, tiles) {
-    var map = L.map(el, {attributionControl: false, preferCanvas: true, zoomSnap: 0.5});
+    var map = L.map(el, {attributionControl: false, preferCanvas: true, zoomSnap: 0.25});
     if (tiles) { L.tileLayer(tiles, {maxZoom: 19}).addTo(map); }
     else { el.classList.add("blank"); }
     return map;
