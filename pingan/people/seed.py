@@ -284,7 +284,10 @@ def _detail(rng: random.Random, kind: str, enrolled: dt.date, today: dt.date):
 def _fund(rng: random.Random, county: Node, enrollments: list[SpecialEnrollment], today: dt.date) -> None:
     """The seed report: a 200,000 元 fund for severe mental disorders and 4 patients sent for treatment."""
     fund = Fund.objects.create(jurisdiction=county, name="严重精神障碍患者救治救助资金", year=today.year, amount=Decimal("200000"))
-    severe = [e for e in enrollments if e.kind == c.SpecialKind.MENTAL and e.risk_level in ("3", "4", "5")][:4]
+    # The four riskiest patients (risk level 5 down, then the register's order): four at every scale, as the
+    # report says, even when a small register has fewer than four at level 3 or above.
+    mental = [e for e in enrollments if e.kind == c.SpecialKind.MENTAL]
+    severe = sorted(mental, key=lambda e: (-int(e.risk_level) if str(e.risk_level).isdigit() else 0, e.pk))[:4]
     for e in severe:
         started = today - dt.timedelta(days=rng.randrange(20, 200))
         episode = TreatmentEpisode.objects.create(enrollment=e, jurisdiction_id=e.jurisdiction_id, compulsory=True,
