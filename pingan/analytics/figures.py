@@ -2,10 +2,10 @@
 screen and the statistics page's charts show, with the click-through URL of every number, bar and point.
 
 All counts are SQL aggregates over `visible_to(user)` under the node (pingan.core.indicators.Query.scoped):
-per measure ONE grouped query over the rows any figure needs, grouped by month (`TruncMonth`) × child node (a
-substring of the jurisdiction path) × category, with a conditional count per figure — the period, the same
-period a year earlier, today, the 24 months (this year's 12 and the year before) and the "now" figures
-(overdue, 督办, open); Python adds up these few groups (never rows). bench/bench_dashboard.py times it against
+per measure ONE query: a `TruncMonth` group over the rows any figure needs with a conditional count per figure
+— the period, the same period a year earlier, today, the 24 months (this year's 12 and the year before) and
+the "now" figures (overdue, 督办, open) —, UNION ALL the period's rows grouped by child node (a substring of the
+jurisdiction path) and by category. Python adds up these few groups (never rows). bench/bench_dashboard.py times it against
 hand-written SQL for the same figures.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, IntegerField, Q, Sum, Value
+from django.db.models import CharField, Count, F, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -114,6 +114,18 @@ def _between(measure: Measure, date_from: dt.date, date_to: dt.date) -> Q:
     return Q(**{f"{measure.date_field}__gte": low, f"{measure.date_field}__lt": high})
 
 
+def _merged(ranges: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """[(2026-01-01, 2026-06-30), (2025-01-01, 2025-06-30), (2025-07-01, 2026-06-30)] → [(2025-01-01, 2026-06-30)]:
+    inclusive date ranges merged where they overlap or touch."""
+    merged: list[tuple[dt.date, dt.date]] = []
+    for low, high in sorted(ranges):
+        if merged and low <= merged[-1][1] + dt.timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
+
+
 def measure_figures(measure: Measure, q: Query, links: Links, children: list[tuple[str, str]],
                     now: dt.datetime) -> dict:
     node, start, end = q.node, q.date_from, q.date_to
@@ -124,10 +136,10 @@ def measure_figures(measure: Measure, q: Query, links: Links, children: list[tup
     first = add_months(last, -(MONTHS - 1))  # the 12 months ending with the period's last month …
     window_start = add_months(first, -12)  # … and the same months a year earlier
 
-    # One grouped query: the rows of any figure (the period, a year earlier, today, the 24 months, the "now"
-    # figures), grouped by month × child place × category, each figure a conditional count (or sum) per group;
-    # the head figures, the months, the places and the categories are sums of these groups. A group per
-    # combination is at most months × children × categories rows, whatever the number of records.
+    # One query (three grouped SELECTs joined by UNION ALL): by month over the rows of any figure — each figure
+    # a conditional count (or sum) per month: the period, a year earlier, today, the 24 months (this year's 12
+    # and the year before) and the "now" figures, whose sums over the months are the head figures —, then the
+    # period's rows by child place and by category. A few dozen rows, whatever the number of records.
     conditions = {
         "total": _between(measure, start, end),
         "previous": _between(measure, prev_start, prev_end),
@@ -140,35 +152,50 @@ def measure_figures(measure: Measure, q: Query, links: Links, children: list[tup
     for name, condition in snapshot.items():
         if condition is not None:
             conditions[name] = condition
+    # The rows wanted: the periods' dates merged into as few ranges as they make (usually one: the 24 months
+    # hold the period and the year before) and any row of a "now" figure.
     wanted = Q()
-    for condition in conditions.values():
-        wanted |= condition
-    keys: dict[str, Any] = {"dash_month": TruncMonth(measure.date_field)}
+    for low, high in _merged([(start, end), (prev_start, prev_end), (today, today), (window_start, end)]):
+        wanted |= _between(measure, low, high)
+    for name in snapshot:
+        if name in conditions:
+            wanted |= conditions[name]
+    counts = {f"dash_{name}": _conditional(measure, condition) for name, condition in conditions.items()}
+    nothing = Value(None, output_field=CharField())
+
+    def part(number: int, where: Q, month: Any, child: Any, category: Any):
+        # The places and categories count only the period: their other columns are zeros (nothing to compile).
+        figures = counts if number == 1 else {name: counts[name] if name == "dash_total" else Value(0)
+                                              for name in counts}
+        return (rows.filter(where).annotate(dash_part=Value(number), dash_month=month, dash_child=child,
+                                            dash_category=category)
+                .values("dash_part", "dash_month", "dash_child", "dash_category").annotate(**figures).order_by())
+
+    # UNION ALL gives each column the type of its first typed SELECT (PostgreSQL resolves a UNION b UNION c
+    # pair by pair, two untyped NULLs making text): the months come first, then the categories (a text code
+    # or a number), then the places, so that no column meets two NULLs before its type.
+    parts = [part(1, wanted, TruncMonth(measure.date_field), nothing, nothing)]
+    if measure.category_field:
+        parts.append(part(3, conditions["total"], nothing, nothing, F(measure.category_field)))
     if children:
         lookup = getattr(measure.get_model(), "scope_path_lookup", "jurisdiction__path")
         length = max(len(code) for code, _name in children)
-        keys["dash_child"] = Substr(lookup, len(node.path) + 1, length)
-    if measure.category_field:
-        keys["dash_category"] = F(measure.category_field)
-    grouped = (rows.filter(wanted).annotate(**keys).values(*keys)
-               .annotate(**{f"dash_{name}": _conditional(measure, c) for name, c in conditions.items()})
-               .order_by())
+        parts.append(part(2, conditions["total"], nothing, Substr(lookup, len(node.path) + 1, length), nothing))
+    grouped = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     head = dict.fromkeys(conditions, 0)
     series: dict[dt.date, int] = {}
     counted: dict[str, int] = {}
     counted_categories: dict[Any, int] = {}
     for row in grouped:
-        for name in conditions:
-            head[name] += row[f"dash_{name}"]
-        if row["dash_window"]:
-            month = _as_date(row["dash_month"])
-            series[month] = series.get(month, 0) + row["dash_window"]
-        if row["dash_total"]:
-            if children:
-                counted[row["dash_child"]] = counted.get(row["dash_child"], 0) + row["dash_total"]
-            if measure.category_field:
-                code = row["dash_category"]
-                counted_categories[code] = counted_categories.get(code, 0) + row["dash_total"]
+        if row["dash_part"] == 1:
+            for name in conditions:
+                head[name] += row[f"dash_{name}"]
+            if row["dash_window"]:
+                series[_as_date(row["dash_month"])] = row["dash_window"]
+        elif row["dash_part"] == 2:
+            counted[row["dash_child"]] = row["dash_total"]
+        else:
+            counted_categories[row["dash_category"]] = row["dash_total"]
 
     # 1. The period, a year earlier, today and the "now" figures.
     result: dict[str, Any] = {
