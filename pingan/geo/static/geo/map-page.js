@@ -25,6 +25,7 @@
   // Each layer's (and the density's) latest request: an answer to an older one (the user changed a filter
   // or turned the layer off meanwhile) is dropped, so two answers never both draw or fight over the legend.
   var latest = {};
+  var boundaryNote = "";
 
   function ticket(key) { latest[key] = (latest[key] || 0) + 1; return latest[key]; }
 
@@ -247,18 +248,31 @@
     loadDensity();
   }
 
-  function loadBoundaries() {
-    return getJSON(config.boundaries + "?" + new URLSearchParams({jurisdiction: jurisdiction}).toString()).then(function (data) {
+  // The boundaries of `asked` (a code or a name); on success it becomes the map's jurisdiction and the
+  // promise gives true. A refused place (404, another township) leaves the map as it was, says why, and
+  // gives false, so the layers are not asked for a place they would refuse too.
+  function loadBoundaries(asked) {
+    var first = !boundaryGroup;
+    return getJSON(config.boundaries + "?" + new URLSearchParams({jurisdiction: asked}).toString()).then(function (data) {
       if (boundaryGroup) { map.removeLayer(boundaryGroup); }
       boundaryGroup = PinganBoundaries.draw(map, data);
       jurisdiction = data.meta.jurisdiction;
+      var scope = document.querySelector(".map-scope");
+      if (scope && data.meta.name) { scope.textContent = data.meta.name; }
       extent = PinganBoundaries.bounds(data.meta);
       skipMove = true;
       if (extent) { map.fitBounds(extent, {padding: [10, 10]}); extent = extent.pad(0.05); }
       else { map.setView([37.87, 113.57], 10); }
-      messages.boundaries = data.meta.message || "";
+      boundaryNote = data.meta.message || "";
+      messages.boundaries = boundaryNote;
       showStatus();
-    }).catch(function (err) { messages.boundaries = err.message; showStatus(); map.setView([37.87, 113.57], 10); });
+      return true;
+    }).catch(function (err) {
+      messages.boundaries = err.message;
+      showStatus();
+      if (first) { map.setView([37.87, 113.57], 10); }
+      return false;
+    });
   }
 
   form.addEventListener("change", function (event) {
@@ -278,10 +292,13 @@
     event.preventDefault();
     var asked = value("map-jurisdiction");
     if (asked && asked !== jurisdiction) {
-      jurisdiction = asked;
-      Object.keys(overlays).forEach(function (k) { map.removeLayer(overlays[k]); delete overlays[k]; });
-      loadBoundaries().then(refreshAll);
+      loadBoundaries(asked).then(function (ok) {
+        if (!ok) { return; }
+        Object.keys(overlays).forEach(function (k) { map.removeLayer(overlays[k]); delete overlays[k]; });
+        refreshAll();
+      });
     } else {
+      messages.boundaries = boundaryNote;  // an earlier refusal no longer applies
       refreshAll();
     }
   });
@@ -293,5 +310,5 @@
       checkedKeys().forEach(function (key) { if (byKey(key).kind === "points") { loadLayer(key); } });
     }, 400);
   });
-  loadBoundaries().then(refreshAll);
+  loadBoundaries(jurisdiction).then(refreshAll);
 })();
