@@ -89,7 +89,7 @@ def parse_node(value: Any, user: Any) -> Node:
 def parse_params(layer: registry.Layer | None, query: Any, user: Any) -> registry.Params:
     node = parse_node(query.get("jurisdiction"), user)
     start, end = parse_dates(query.get("from"), query.get("to"))
-    category = str(query.get("category") or "").strip()[:40]
+    category = clean_text(query.get("category"))[:40]
     if category and layer is not None:
         allowed = {str(v) for v, _ in layer.categories(user)}
         if category not in allowed:

@@ -240,6 +240,7 @@ def test_the_category_filter_takes_a_main_category_and_its_subcategories(mapworl
     centre = mapworld.users["center_staff"]
     assert points(get(api, centre, layer_url("events"), category="04").json()) == [(113.45, 37.75), (113.65, 37.75)]
     assert points(get(api, centre, layer_url("events"), category="03").json()) == []
+    assert points(get(api, centre, layer_url("events"), category="０４").json()) == [(113.45, 37.75), (113.65, 37.75)]
 
 
 @pytest.mark.django_db
