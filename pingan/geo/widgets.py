@@ -18,9 +18,12 @@ from django.conf import settings
 from django.urls import reverse
 
 
-def picker_context(lat_id: str, lng_id: str, *, boundaries_url: str = "", boundaries_json_id: str = "") -> dict:
+def picker_context(lat_id: str, lng_id: str, *, boundaries_url: str = "", boundaries_json_id: str = "",
+                   prompt: bool = True) -> dict:
+    """`prompt`: say under the map how to use it (off when the field's own help text already says so)."""
     return {"lat_id": lat_id, "lng_id": lng_id, "boundaries_url": boundaries_url,
-            "boundaries_json_id": boundaries_json_id, "tiles": getattr(settings, "PINGAN_TILE_URL", "") or ""}
+            "boundaries_json_id": boundaries_json_id, "tiles": getattr(settings, "PINGAN_TILE_URL", "") or "",
+            "prompt": prompt}
 
 
 class MapPointWidget(forms.TextInput):
@@ -33,7 +36,12 @@ class MapPointWidget(forms.TextInput):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         lng_id = context["widget"]["attrs"].get("id") or f"id_{name}"
-        prefix = lng_id[: -len(name)] if lng_id.endswith(name) else "id_"
-        context["picker"] = picker_context(f"{prefix}{self.lat_field}", lng_id,
-                                           boundaries_url=reverse("api:geo-boundaries"))
+        # `name` is the HTML name, with the form's prefix ("h-longitude", "form-0-longitude"): the latitude input
+        # carries the same prefix, and its id the same auto_id format around it.
+        id_format = lng_id[: -len(name)] if lng_id.endswith(name) else "id_"
+        form_prefix = name.rsplit("-", 1)[0] + "-" if "-" in name else ""
+        # A field with help text has it linked by aria-describedby (Django 5): the picker does not repeat it.
+        described = bool(context["widget"]["attrs"].get("aria-describedby"))
+        context["picker"] = picker_context(f"{id_format}{form_prefix}{self.lat_field}", lng_id,
+                                           boundaries_url=reverse("api:geo-boundaries"), prompt=not described)
         return context

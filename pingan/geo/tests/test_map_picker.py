@@ -124,3 +124,27 @@ def test_a_citizens_point_outside_the_district_is_refused_in_chinese(world, cats
     assert response.status_code == 400
     assert errors_of(response) == ["位置（31.230000，121.470000）不在本区范围内（北纬 37.70–38.05，东经 113.35–113.80）。"]
     assert Event.objects.count() == 0
+
+
+# --- the widget on a Django form ----------------------------------------------------------------------------
+
+def test_the_widget_binds_the_picker_to_its_pair_and_does_not_repeat_the_fields_help_text(world):
+    from django import forms
+
+    from pingan.geo.widgets import MapPointWidget
+
+    class WithHelp(forms.Form):
+        lat = forms.DecimalField(required=False)
+        longitude = forms.DecimalField(required=False, widget=MapPointWidget(lat_field="lat"),
+                                       help_text="在地图上点选位置，或直接填写经纬度（选填）。")
+
+    class WithoutHelp(forms.Form):
+        latitude = forms.DecimalField(required=False)
+        longitude = forms.DecimalField(required=False, widget=MapPointWidget())
+
+    with_help = str(WithHelp(prefix="h")["longitude"])
+    assert 'data-lat="id_h-lat" data-lng="id_h-longitude"' in with_help
+    assert '<span class="helptext" data-picker-status role="status"></span>' in with_help
+    without = str(WithoutHelp()["longitude"])
+    assert 'data-lat="id_latitude" data-lng="id_longitude"' in without
+    assert "在地图上点一下即可标注位置（选填），也可以直接填写经纬度。" in without
