@@ -1,6 +1,7 @@
 """Alerts API: list and retrieve with the 预警中心's filters (`filters.AlertFilter`), and `handle`."""
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -54,7 +55,13 @@ class AlertViewSet(ScopedReadOnlyViewSet):
         return Response(AlertSerializer(alert).data)
 
     @extend_schema(summary="预警数量（按状态、按等级）",
-                   description="与列表相同的筛选条件下，各状态、各等级的预警数；status 和 level 条件不影响本维度的计数。")
+                   description="与列表相同的筛选条件下，各状态、各等级的预警数；status 和 level 条件不影响本维度的计数。",
+                   responses={200: inline_serializer("AlertCounts", fields={
+                       "total": serializers.IntegerField(help_text="全部筛选条件下的预警数"),
+                       "status": serializers.DictField(child=serializers.IntegerField(),
+                                                       help_text="各状态的数量：open、acknowledged、agenda、handled、dismissed"),
+                       "level": serializers.DictField(child=serializers.IntegerField(),
+                                                      help_text="各等级的数量：red、orange、yellow")})})
     @action(detail=False, methods=["get"])
     def counts(self, request):
         return Response(selectors.center_counts(request.user, request.query_params))

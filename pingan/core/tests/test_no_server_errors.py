@@ -49,7 +49,9 @@ DEEP_JSON = "[" * 1000 + "]" * 1000
 DEEP_OBJECT = '{"a":' * 1000 + "1" + "}" * 1000
 # Keyword values for routes whose keywords are no model lookup (Open311's formats and service codes, …); a
 # route's keyword missing here and from its model's leak factory fails the net by name.
-SAMPLE_KWARGS: dict[str, list] = {"fmt": ["json", "xml"], "format": ["json"]}
+SAMPLE_KWARGS: dict[str, list] = {"fmt": ["json", "xml"], "format": ["json"],
+                                  # the map's layers (pingan/geo/layers.py), and one that does not exist
+                                  "key": ["events", "hazards", "special_people", "density", "nope"]}
 # A keyword named differently from the record attribute it carries: Open311's token is an event's public_token.
 SAMPLE_ATTRIBUTES = {"token": "public_token"}
 NONSENSE_KWARGS = {"pk": 987654321, "code": "999999999999999", "label": "nope.model", "number": "XX0", "token": "nope",
