@@ -37,6 +37,7 @@ S = EventState
 H, D = DeadlineUnit.WORKING_HOURS, DeadlineUnit.WORKING_DAYS
 COUNTS = {"small": 360, "district": 6000, "province": 6000}  # the last twelve months
 YEARS = {2016: 720, 2017: 960}  # 2016 and 2017 (the platform's first full year), at every scale
+CLUSTER, CLUSTER_SIZE, CLUSTER_CATEGORY = "cluster", 7, "0103"  # last month's planted rise in one village
 
 # 大类 → [(小类代码, 名称, 时限, 单位, 紧急时限, 敏感, 群众可报, 承办 ("dept:名称" | "town:派出所" | "township"), 描述)]
 CATEGORIES: list[tuple[str, str, list[tuple]]] = [
@@ -192,6 +193,9 @@ def seed_events(ctx: SeedContext) -> None:
     wanted = [(f"demo:{ctx.seed}:{i}", None) for i in range(total)]
     for year, count in YEARS.items():
         wanted += [(f"demo:{ctx.seed}:{year}:{i}", year) for i in range(count)]
+    # A planted rise: one village's land and homestead disputes reported last month, far above its own history,
+    # so the demo's 预警中心 shows the anomaly warning (events.anomaly) with its expected value and its test.
+    wanted += [(f"demo:{ctx.seed}:cluster:{i}", CLUSTER) for i in range(CLUSTER_SIZE)]
     keys = [k for k, _ in wanted]
     done = set()
     for start in range(0, len(keys), 500):
@@ -216,12 +220,26 @@ def seed_events(ctx: SeedContext) -> None:
     # Past years: every event has run its course (none left stuck years later).
     history = _Simulation(ctx.fork("events-history"), ctx, now, center, rules, history=True)
     events, plans = [], []
+    cluster_rng = ctx.fork("events-cluster")
+    cluster_village = grids[0].parent_id
+    cluster_grids = [g for g in grids if g.parent_id == cluster_village]
+    last_month_end = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     for key, year in wanted:
-        r = rng if year is None else history.rng
-        grid = r.choice(grids)
-        group = _pick(r, list(CATEGORY_WEIGHTS.items()))
-        category = r.choice(by_group.get(group) or leaves)
-        if year is None:
+        if year == CLUSTER:
+            r = cluster_rng
+            grid = r.choice(cluster_grids)
+            category = categories.get(CLUSTER_CATEGORY) or leaves[0]
+            reported = last_month_end - dt.timedelta(days=r.uniform(1, 25))
+            year = None
+        else:
+            r = rng if year is None else history.rng
+            grid = r.choice(grids)
+            group = _pick(r, list(CATEGORY_WEIGHTS.items()))
+            category = r.choice(by_group.get(group) or leaves)
+            reported = None
+        if reported is not None:
+            pass
+        elif year is None:
             reported = now - dt.timedelta(days=r.uniform(0.05, 365))
         else:
             first = timezone.make_aware(dt.datetime(year, 1, 1))

@@ -115,3 +115,28 @@ def test_a_structure_only_seed_makes_the_categories_and_rules_but_no_events(worl
     assert Category.objects.filter(parent__isnull=True).count() == 7
     assert DispatchRule.objects.filter(township__isnull=False).exists()  # no 司法所 in the test world: the township
     assert AuditEntry.objects.filter(action="events.category.create").count() == Category.objects.count()
+
+
+def test_the_planted_rise_of_last_month_is_warned_as_an_anomaly_with_its_expected_value(world):
+    """Seven land and homestead disputes in one village last month against (almost) none in its previous twelve:
+    the anomaly scan raises one orange warning for that village naming the observed count, the expected value
+    (the mean of its own history) and the test."""
+    from pingan.alerts.models import Alert
+    from pingan.alerts.services import run_scan
+    from pingan.events.seed import CLUSTER_SIZE
+
+    seed_events(ctx())
+    run_scan(keys=["events.anomaly"])
+    alerts = list(Alert.objects.filter(rule="events.anomaly"))
+    planted = [a for a in alerts if "矛盾纠纷线索" in a.title or "矛盾纠纷线索" in a.reason]
+    assert len(planted) == 1, [a.title for a in alerts]
+    alert = planted[0]
+    assert alert.level == "orange"
+    import re
+
+    # The planted seven plus whatever the village's ordinary stream drew last month (this test tree has few
+    # villages, so that is a few); the mean of its own months is stated with the test and its p value.
+    found = re.search(r"月 (\d+) 件，过去 (\d+) 个月平均 ([\d.]+) 件（泊松检验 p=", alert.reason)
+    assert found, alert.reason
+    observed, months, expected = int(found[1]), int(found[2]), float(found[3])
+    assert observed >= CLUSTER_SIZE and months >= 6 and expected < observed / 2
