@@ -2,10 +2,11 @@
 screen and the statistics page's charts show, with the click-through URL of every number, bar and point.
 
 All counts are SQL aggregates over `visible_to(user)` under the node (pingan.core.indicators.Query.scoped):
-per measure ONE query: a `TruncMonth` group over the rows any figure needs with a conditional count per figure
+per measure ONE query over the rows any figure needs: a `TruncMonth` group with a conditional count per figure
 — the period, the same period a year earlier, today, the 24 months (this year's 12 and the year before) and
-the "now" figures (overdue, 督办, open) —, UNION ALL the period's rows grouped by child node (a substring of the
-jurisdiction path) and by category. Python adds up these few groups (never rows). bench/bench_dashboard.py times it against
+the "now" figures (overdue, 督办, open) —, and the period's rows by child node (a substring of the jurisdiction
+path) and by category: GROUPING SETS on PostgreSQL (the rows read once), UNION ALL elsewhere. Python adds up
+these few groups (never rows). bench/bench_dashboard.py times it against
 hand-written SQL for the same figures.
 """
 from __future__ import annotations
@@ -15,7 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import CharField, Count, F, IntegerField, Q, Sum, Value
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, F, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -126,6 +129,95 @@ def _merged(ranges: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.dat
     return merged
 
 
+Groups = tuple[dict[str, int], dict[dt.date, int], dict[str, int], dict[Any, int]]
+
+
+def _grouping_sets(measure: Measure, rows: Any, conditions: dict[str, Q], child: Any) -> Groups:
+    """PostgreSQL: the rows read once — the ORM's SELECT of each row's month, child place, category and one
+    boolean per figure (scoping and joins as every list has them), grouped by GROUPING SETS ((month), (child),
+    (category)) with a COUNT (or SUM) … FILTER per figure."""
+    keys: dict[str, Any] = {"dash_month": TruncMonth(measure.date_field)}
+    if child is not None:
+        keys["dash_child"] = child
+    if measure.category_field:
+        keys["dash_category"] = F(measure.category_field)
+    if measure.sum_field:
+        keys["dash_value"] = F(measure.sum_field)
+    flags = {f"dash_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+             for name, condition in conditions.items()}
+    head = dict.fromkeys(conditions, 0)
+    series: dict[dt.date, int] = {}
+    counted: dict[str, int] = {}
+    counted_categories: dict[Any, int] = {}
+    inner = rows.annotate(**keys, **flags).values(*keys, *flags).order_by()
+    try:
+        sql, params = inner.query.get_compiler(using=inner.db).as_sql()
+    except EmptyResultSet:  # the user may see none of these rows (a handler's patrols): every figure is 0
+        return head, series, counted, counted_categories
+    value = "COALESCE(SUM(s.dash_value) FILTER (WHERE s.{}), 0)" if measure.sum_field else "COUNT(*) FILTER (WHERE s.{})"
+    sets = [key for key in ("dash_month", "dash_child", "dash_category") if key in keys]
+    columns = [f"GROUPING(s.{key})" for key in sets] + [f"s.{key}" for key in sets]
+    columns += [value.format(flag) for flag in flags]
+    outer = (f"SELECT {', '.join(columns)} FROM ({sql}) s "
+             f"GROUP BY GROUPING SETS ({', '.join(f'(s.{key})' for key in sets)})")
+    with connections[inner.db].cursor() as cursor:
+        cursor.execute(outer, params)
+        for row in cursor.fetchall():
+            grouping, key = row[:len(sets)], row[len(sets):2 * len(sets)]
+            figures = dict(zip(conditions, (int(v) for v in row[2 * len(sets):])))
+            which = sets[grouping.index(0)]
+            if which == "dash_month":
+                for name, number in figures.items():
+                    head[name] += number
+                if figures["window"]:
+                    series[_as_date(key[0])] = figures["window"]
+            elif which == "dash_child":
+                counted[key[sets.index("dash_child")]] = figures["total"]
+            else:
+                counted_categories[key[sets.index("dash_category")]] = figures["total"]
+    return head, series, counted, counted_categories
+
+
+def _union(measure: Measure, rows: Any, conditions: dict[str, Q], child: Any) -> Groups:
+    """Other databases (SQLite in development and tests): the same groups as three grouped SELECTs joined by
+    UNION ALL (one statement: the months with every figure, the period by category, the period by place)."""
+    counts = {f"dash_{name}": _conditional(measure, condition) for name, condition in conditions.items()}
+    nothing = Value(None, output_field=CharField())
+
+    def part(number: int, where: Q, month: Any, place: Any, category: Any):
+        # The places and categories count only the period: their other columns are zeros (nothing to compile).
+        figures = counts if number == 1 else {name: counts[name] if name == "dash_total" else Value(0)
+                                              for name in counts}
+        return (rows.filter(where).annotate(dash_part=Value(number), dash_month=month, dash_child=place,
+                                            dash_category=category)
+                .values("dash_part", "dash_month", "dash_child", "dash_category").annotate(**figures).order_by())
+
+    # UNION ALL gives each column the type of its first typed SELECT (PostgreSQL resolves a UNION b UNION c
+    # pair by pair, two untyped NULLs making text): the months come first, then the categories (a text code
+    # or a number), then the places, so that no column meets two NULLs before its type.
+    parts = [part(1, Q(), TruncMonth(measure.date_field), nothing, nothing)]
+    if measure.category_field:
+        parts.append(part(3, conditions["total"], nothing, nothing, F(measure.category_field)))
+    if child is not None:
+        parts.append(part(2, conditions["total"], nothing, child, nothing))
+    grouped = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    head = dict.fromkeys(conditions, 0)
+    series: dict[dt.date, int] = {}
+    counted: dict[str, int] = {}
+    counted_categories: dict[Any, int] = {}
+    for row in grouped:
+        if row["dash_part"] == 1:
+            for name in conditions:
+                head[name] += row[f"dash_{name}"]
+            if row["dash_window"]:
+                series[_as_date(row["dash_month"])] = row["dash_window"]
+        elif row["dash_part"] == 2:
+            counted[row["dash_child"]] = row["dash_total"]
+        else:
+            counted_categories[row["dash_category"]] = row["dash_total"]
+    return head, series, counted, counted_categories
+
+
 def measure_figures(measure: Measure, q: Query, links: Links, children: list[tuple[str, str]],
                     now: dt.datetime) -> dict:
     node, start, end = q.node, q.date_from, q.date_to
@@ -136,10 +228,10 @@ def measure_figures(measure: Measure, q: Query, links: Links, children: list[tup
     first = add_months(last, -(MONTHS - 1))  # the 12 months ending with the period's last month …
     window_start = add_months(first, -12)  # … and the same months a year earlier
 
-    # One query (three grouped SELECTs joined by UNION ALL): by month over the rows of any figure — each figure
-    # a conditional count (or sum) per month: the period, a year earlier, today, the 24 months (this year's 12
-    # and the year before) and the "now" figures, whose sums over the months are the head figures —, then the
-    # period's rows by child place and by category. A few dozen rows, whatever the number of records.
+    # One query: by month over the rows of any figure — each figure a conditional count (or sum) per month: the
+    # period, a year earlier, today, the 24 months (this year's 12 and the year before) and the "now" figures,
+    # whose sums over the months are the head figures —, and the period's rows by child place and by category.
+    # A few dozen rows come back, whatever the number of records.
     conditions = {
         "total": _between(measure, start, end),
         "previous": _between(measure, prev_start, prev_end),
@@ -160,42 +252,12 @@ def measure_figures(measure: Measure, q: Query, links: Links, children: list[tup
     for name in snapshot:
         if name in conditions:
             wanted |= conditions[name]
-    counts = {f"dash_{name}": _conditional(measure, condition) for name, condition in conditions.items()}
-    nothing = Value(None, output_field=CharField())
-
-    def part(number: int, where: Q, month: Any, child: Any, category: Any):
-        # The places and categories count only the period: their other columns are zeros (nothing to compile).
-        figures = counts if number == 1 else {name: counts[name] if name == "dash_total" else Value(0)
-                                              for name in counts}
-        return (rows.filter(where).annotate(dash_part=Value(number), dash_month=month, dash_child=child,
-                                            dash_category=category)
-                .values("dash_part", "dash_month", "dash_child", "dash_category").annotate(**figures).order_by())
-
-    # UNION ALL gives each column the type of its first typed SELECT (PostgreSQL resolves a UNION b UNION c
-    # pair by pair, two untyped NULLs making text): the months come first, then the categories (a text code
-    # or a number), then the places, so that no column meets two NULLs before its type.
-    parts = [part(1, wanted, TruncMonth(measure.date_field), nothing, nothing)]
-    if measure.category_field:
-        parts.append(part(3, conditions["total"], nothing, nothing, F(measure.category_field)))
+    child = None
     if children:
         lookup = getattr(measure.get_model(), "scope_path_lookup", "jurisdiction__path")
-        length = max(len(code) for code, _name in children)
-        parts.append(part(2, conditions["total"], nothing, Substr(lookup, len(node.path) + 1, length), nothing))
-    grouped = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    head = dict.fromkeys(conditions, 0)
-    series: dict[dt.date, int] = {}
-    counted: dict[str, int] = {}
-    counted_categories: dict[Any, int] = {}
-    for row in grouped:
-        if row["dash_part"] == 1:
-            for name in conditions:
-                head[name] += row[f"dash_{name}"]
-            if row["dash_window"]:
-                series[_as_date(row["dash_month"])] = row["dash_window"]
-        elif row["dash_part"] == 2:
-            counted[row["dash_child"]] = row["dash_total"]
-        else:
-            counted_categories[row["dash_category"]] = row["dash_total"]
+        child = Substr(lookup, len(node.path) + 1, max(len(code) for code, _name in children))
+    grouper = _grouping_sets if connections[rows.db].vendor == "postgresql" else _union
+    head, series, counted, counted_categories = grouper(measure, rows.filter(wanted), conditions, child)
 
     # 1. The period, a year earlier, today and the "now" figures.
     result: dict[str, Any] = {
