@@ -20,6 +20,7 @@ from pingan.accounts.models import Department, User
 from pingan.cases import engine
 from pingan.core.registry import seeder
 from pingan.core.seed import SeedContext
+from pingan.geo.seed import PlacePoints
 from pingan.geo.choices import Level
 from pingan.geo.models import Node
 
@@ -154,6 +155,7 @@ class _Maker:
         self.officers = officers
         self.parties: list[tuple[Dispute, list[DisputeParty]]] = []
         self.sessions: list[tuple[Dispute, list[MediationSession]]] = []
+        self.points, self.made = PlacePoints(ctx.seed), 0  # where on the map: inside its village
 
     def make(self, registered: dt.date, outcome: str, *, mediator_pref: Mediator | None = None) -> Dispute:
         rng, ctx = self.rng, self.ctx
@@ -173,6 +175,8 @@ class _Maker:
                     scale=scale, category=category, people_count=people,
                     summary=f"{summary}。{'涉及村民较多，情绪激动。' if scale != c.Scale.INDIVIDUAL else ''}",
                     source=source, state=S.REGISTERED, reported_by=self.officers.get(township.pk))
+        self.made += 1
+        d.latitude, d.longitude = self.points.point(village, self.made)  # where on the map: inside its village
         if source in REFERRERS:
             name = REFERRERS[source]
             dept = self.depts.get(f"{_township_short(township.name)}{name}") if name == "派出所" else self.depts.get(name)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 from pathlib import Path
 
 from pingan.core.registry import seeder
@@ -166,3 +167,41 @@ def seed_geo(ctx: SeedContext) -> None:
         _liaison_points(ctx, root)
         ctx.log(f"  {root.name}: 新建网格 {made} 个，生成边界 {shapes} 个")
     ctx.data["county"] = roots[0]
+
+
+class PlacePoints:
+    """Plausible demo coordinates for records of a place: a point drawn inside the place's boundary (the demo's
+    village polygons), or the place's own point when it has no boundary. Each point comes from its own small
+    generator seeded by (seed, place, n), so drawing points never shifts a module's main random stream (and the
+    figures the demo must reproduce)."""
+
+    def __init__(self, seed: int, tries: int = 60):
+        self.seed, self.tries = seed, tries
+        self._shapes: dict[int, Any] = {}
+
+    def _shape(self, node: Node):
+        if node.pk not in self._shapes:
+            boundary = Boundary.objects.filter(node=node).only("geometry").first()
+            self._shapes[node.pk] = None
+            if boundary is not None:
+                from shapely.geometry import shape
+                from shapely.prepared import prep
+
+                polygon = shape(boundary.geometry)
+                self._shapes[node.pk] = (polygon.bounds, prep(polygon))
+        return self._shapes[node.pk]
+
+    def point(self, node: Node, n: int) -> tuple[Decimal | None, Decimal | None]:
+        import random
+
+        from shapely.geometry import Point
+
+        found = self._shape(node)
+        if found is not None:
+            (min_lng, min_lat, max_lng, max_lat), polygon = found
+            rng = random.Random(f"{self.seed}:{node.code}:{n}")
+            for _ in range(self.tries):
+                lng, lat = rng.uniform(min_lng, max_lng), rng.uniform(min_lat, max_lat)
+                if polygon.contains(Point(lng, lat)):
+                    return Decimal(f"{lat:.6f}"), Decimal(f"{lng:.6f}")
+        return node.latitude, node.longitude

@@ -129,7 +129,10 @@ class _Maker:
     """One hazard as the ledger holds it: its place, type, level, unit and the state it is in on `today`."""
 
     def __init__(self, ctx, rng, villages, departments, officers):
+        from pingan.geo.seed import PlacePoints
+
         self.ctx, self.rng, self.villages, self.departments, self.officers = ctx, rng, villages, departments, officers
+        self.points, self.made = PlacePoints(ctx.seed), 0  # where on the map: inside its village
 
     def make(self, screened: dt.date, *, today: dt.date, rectify: bool) -> Hazard:
         rng, ctx = self.rng, self.ctx
@@ -150,6 +153,8 @@ class _Maker:
             responsible_person=ctx.name(rng), responsible_phone=ctx.phone(rng),
             rectify_deadline=add_working_days(screened, days), state=HazardStatus.PENDING,
             state_changed_at=_start(screened))
+        self.made += 1
+        hazard.latitude, hazard.longitude = self.points.point(village, self.made)
         officer = self.officers.get(township.pk)
         if rectify:
             finished = min(hazard.rectify_deadline - dt.timedelta(days=rng.randrange(0, 8)), today)
