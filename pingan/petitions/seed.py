@@ -34,6 +34,17 @@ ASSIGNED_2017 = [("province", "山西省信访局", "2017年省交办信访事�
 BACKLOG_IN_LISTS = 10     # of the 45 assigned, these are also 积案
 BACKLOG_LOCAL = 15        # 积案 of the district's own
 LOCAL_2017 = 95
+# 2016, the year before the report: a little more received (the report speaks of a steadily improving situation)
+# and not yet all resolved — 52 交办 of which 4 went to the courts (转送, no result of the petition office) and 30
+# 积案 of which 4 were answered (办结) without the petitioner settling. Everything of 2016 is closed.
+ASSIGNED_2016 = [("province", "山西省信访局", "2016年省交办信访事项清单", dt.date(2016, 3, 14), dt.date(2016, 9, 30), 18),
+                 ("city", "阳泉市信访工作联席会议办公室", "2016年市交办信访积案化解清单", dt.date(2016, 4, 18),
+                  dt.date(2016, 11, 30), 34)]
+ASSIGNED_2016_FORWARDED = 4
+BACKLOG_2016_IN_LISTS = 12
+BACKLOG_2016_LOCAL = 18
+BACKLOG_2016_CONCLUDED = 4  # of the local 积案
+LOCAL_2016 = 110
 RECENT_PER_MONTH = 9
 MATTERS = [
     ("征地拆迁", "反映{v}耕地被征收后征地补偿款未足额发放，要求按公布标准补足。"),
@@ -219,28 +230,83 @@ def seed_petitions(ctx: SeedContext) -> None:
     if open_recent:
         open_recent[0].heading_up = True
         open_recent[0].heading_up_note = "信访人称若月底前不解决将赴省上访。"
+    # 2016 from its own random stream, so that 2017 and the last twelve months stay as they were.
+    maker_2016 = _Maker(ctx, ctx.fork("petitions-2016"), villages, maker.officer_of)
+    lists_2016, year_2016 = _year_2016(maker_2016, county, staff)
+    petitions += year_2016
+    maker.petitioners += maker_2016.petitioners
     with transaction.atomic():
         engine.case_register_bulk(actor=None, cases=petitions, action_label="演示数据", note="演示数据按台账写入当前状态",
                                   audit_action="petition.seed_state", day_of=lambda p: p.registered_on)
         Petitioner.objects.bulk_create(_petitioner_rows(maker), batch_size=2000)
-    _report_lists(lists_2017, staff)
-    meetings = _joint_meetings(county, staff, [p for p in petitions if p.is_backlog and p.registered_on.year == 2017])
+    _report_lists(lists_2016 + lists_2017, staff)
+    meetings = _joint_meetings(county, staff, [p for p in petitions if p.is_backlog and p.registered_on.year in (2016, 2017)])
     receptions = _receptions(rng, county, today, petitions)
     alerts = _warnings()
     year = [p for p in petitions if p.registered_on.year == 2017]
-    ctx.log(f"  信访事项 {len(petitions)} 件（2017 年 {len(year)} 件，其中交办 "
+    ctx.log(f"  信访事项 {len(petitions)} 件（2016 年 {len(year_2016)} 件；2017 年 {len(year)} 件，其中交办 "
             f"{sum(1 for p in year if p.source == c.Source.ASSIGNED)} 件、积案 {sum(1 for p in year if p.is_backlog)} 件），"
-            f"交办清单 {len(lists_2017) + 1} 份，联席会议 {meetings} 次，领导接访 {receptions} 次，预警 {alerts} 条")
+            f"交办清单 {len(lists_2016) + len(lists_2017) + 1} 份，联席会议 {meetings} 次，领导接访 {receptions} 次，预警 {alerts} 条")
 
 
-def _report_lists(lists_2017, staff) -> None:
+def _year_2016(maker: _Maker, county: Node, staff) -> tuple[list[AssignedList], list[Petition]]:
+    """2016: the 省 and 市 lists (52 交办, 48 finished with a result, 4 转送 to the courts), 30 积案 (26 化解 or
+    稳控, 4 办结 without the petitioner settling) and the district's own petitions; all closed."""
+    rng = maker.rng
+    finished = [S.CONCLUDED, S.RESOLVED, S.STABILISED]
+    lists, petitions = [], []
+    for level, body, title, received, deadline, count in ASSIGNED_2016:
+        listed = AssignedList.objects.create(jurisdiction=county, title=title, assigning_body=body, level=level,
+                                             received_on=received, deadline=deadline, created_by=staff,
+                                             report_requirement="办结后十日内书面报告每件办理结果。")
+        lists.append(listed)
+        for _ in range(count):
+            day = received - dt.timedelta(days=rng.randint(0, 20))
+            petitions.append(maker.make(day, rng.choice(finished), source=c.Source.ASSIGNED, listed=listed))
+    for i, p in enumerate(petitions[:BACKLOG_2016_IN_LISTS]):
+        _make_backlog(rng, p, S.RESOLVED if i % 4 else S.STABILISED)
+    for p in petitions[-ASSIGNED_2016_FORWARDED:]:  # 涉法涉诉: to the court, no result of the petition office
+        p.state, p.opinion, p.opinion_reasons, p.reply_on, p.closed_on, p.result_note = S.FORWARDED, "", "", None, None, ""
+        p.sanwei_solved = p.sanwei_educated = p.sanwei_assisted = False
+        p.accepted_on = p.acknowledged_on = p.handling_due_on = None
+        day = p.registered_on + dt.timedelta(days=rng.randint(3, 14))
+        p.forwarded_to, p.forwarded_on = "阳泉市中级人民法院", day
+        p.state_changed_at = p.closed_at = _at(day)
+    for i in range(BACKLOG_2016_LOCAL):
+        day = dt.date(2016, 1, 4) + dt.timedelta(days=rng.randrange(330))
+        state = S.CONCLUDED if i < BACKLOG_2016_CONCLUDED else S.RESOLVED if i % 3 else S.STABILISED
+        p = maker.make(day, state, backlog=True)
+        if state == S.CONCLUDED:
+            p.result_note = "已书面答复，信访人仍不息诉，落实包案领导继续做工作。"
+        petitions.append(p)
+    for _ in range(LOCAL_2016):
+        day = dt.date(2016, 1, 4) + dt.timedelta(days=rng.randrange(360))
+        state = rng.choices([S.CONCLUDED, S.RESOLVED, S.STABILISED, S.REVIEWED, S.REJECTED, S.FORWARDED],
+                            [50, 22, 6, 5, 9, 8])[0]
+        petitions.append(maker.make(day, state, head_count=rng.choice([1] * 11 + [3, 6, 9])))
+    return lists, petitions
+
+
+def _make_backlog(rng, p: Petition, state: str) -> None:
+    p.state, p.is_backlog = state, True
+    p.lead_leader = rng.choice(LEADERS)
+    p.resolution_plan = "包案领导牵头，属地乡镇和责任部门联合接访，逐户核实诉求，依法依规分类化解。"
+    p.backlog_outcome = c.BacklogOutcome.RESOLVED if state == S.RESOLVED else c.BacklogOutcome.STABILISED
+    p.result_note = "诉求已解决，信访人签字息诉罢访。" if state == S.RESOLVED else "已落实稳控措施，信访人情绪稳定。"
+
+
+def _report_lists(lists, staff) -> None:
     from .lists import list_report
 
-    for listed in lists_2017:
-        done = max(listed.petitions.values_list("closed_on", flat=True))
+    for listed in lists:
+        items = list(listed.petitions.all())
+        done = max(p.closed_on or timezone.localtime(p.closed_at).date() for p in items)
+        forwarded = sum(1 for p in items if p.state == S.FORWARDED)
+        text = (f"《{listed.title}》所列 {len(items)} 件信访事项已全部办结，逐件答复信访人，办理结果见附表。" if not forwarded
+                else f"《{listed.title}》所列 {len(items)} 件信访事项，{len(items) - forwarded} 件已办结并答复信访人，"
+                     "办理结果见附表。")
         list_report(actor=staff, assigned_list=listed, reported_on=max(done, listed.received_on) + dt.timedelta(days=5),
-                    text=f"《{listed.title}》所列 {listed.petitions.count()} 件信访事项已全部办结，逐件答复信访人，"
-                         "办理结果见附表。")
+                    text=text, reason="属涉法涉诉事项，已依法转送人民法院处理。" if forwarded else "")
 
 
 def _joint_meetings(county: Node, staff, backlog: list[Petition]) -> int:
@@ -260,10 +326,10 @@ def _joint_meetings(county: Node, staff, backlog: list[Petition]) -> int:
 
 
 def _receptions(rng, county: Node, today: dt.date, petitions: list[Petition]) -> int:
-    """Reception days on the 10th and 25th of each month of 2017 and of the last twelve months (and the next
+    """Reception days on the 10th and 25th of each month of 2016, 2017 and of the last twelve months (and the next
     two planned), some 约访 and 下访, each receiving the petitions registered in the days before."""
     leader = User.objects.filter(role="leader", scope=county).order_by("pk").first()
-    days = [dt.date(2017, m, d) for m in range(1, 13) for d in (10, 25)]
+    days = [dt.date(year, m, d) for year in (2016, 2017) for m in range(1, 13) for d in (10, 25)]
     start = (today - dt.timedelta(days=365)).replace(day=1)
     month = start
     while month <= today + dt.timedelta(days=20):
