@@ -18,10 +18,12 @@ change these figures):
     same-rank node of the same level, so each county holds a district's volumes.
 
     make bench                                   # all benchmarks
-    .venv/bin/python bench/bench_dashboard.py [--runs N] [--counties 2,5,10] [--skip-district]
+    .venv/bin/python bench/bench_dashboard.py [--runs N] [--counties 2,5,10] [--factor 1,3,6] [--skip-district]
 
-`--counties 2,5,10` grows the province step by step and measures it at each size (the sizes at which a
-target breaks); the copies are only ever added.
+`--counties 2,5,10` grows the province step by step and measures it at each size, then `--factor 3,6` puts 3,
+then 6 copies of the district in each synthetic county (the raw-table sizes at which a target breaks); the
+copies beyond the first step's are removed at the start, so every run measures the dataset its arguments
+name. The district is measured in the database of the first step (by default: the 10-county province).
 """
 from __future__ import annotations
 
@@ -178,7 +180,7 @@ def _copy_sql(table: str, k: int, stride: int, remap: dict[str, str]) -> str:
         elif name in remap:
             values.append(remap[name])
         elif name in unique and dtype in ("character varying", "text"):
-            values.append(f"left('P{k:02d}' || t.\"{name}\", {length or 1000})")
+            values.append(f"left('P{k:02d}' || t.\"{name}\", {length or 1000})")  # P01 … P99, P100
         elif name in unique and nullable:
             values.append("NULL")
         else:
@@ -187,8 +189,10 @@ def _copy_sql(table: str, k: int, stride: int, remap: dict[str, str]) -> str:
             f"JOIN bench_node_map m ON m.old_id = t.jurisdiction_id AND m.k = {k}")
 
 
-def ensure_province_data(counties: int) -> int:
-    """Copies of the district's counted records in synthetic counties 1 … counties − 1; returns copies made."""
+def ensure_province_data(counties: int, factor: int = 1) -> int:
+    """`factor` copies of the district's counted records in each of synthetic counties 1 … counties − 1 (copy k =
+    10 × j + i: the j-th copy in the i-th county; crime counts, one row per township, month and category, are
+    copied once); returns the copies made."""
     from pingan.geo.choices import Level
 
     district = Node.objects.get(code=DISTRICT)
@@ -205,8 +209,15 @@ def ensure_province_data(counties: int) -> int:
             cur.execute("INSERT INTO bench_strides VALUES (%s, %s) ON CONFLICT DO NOTHING", [table, stride])
         cur.execute("SELECT tbl, stride FROM bench_strides")
         strides = dict(cur.fetchall())
-    for k, county in enumerate(wanted, start=1):
-        if table_rows("hazards_hazard", county.path):
+        cur.execute("CREATE TABLE IF NOT EXISTS bench_copies (k int PRIMARY KEY)")
+        cur.execute("SELECT k FROM bench_copies")
+        done = {row[0] for row in cur.fetchall()}
+    for k, county in [(10 * j + i, county) for j in range(factor) for i, county in enumerate(wanted, start=1)]:
+        if k in done:
+            continue
+        if k <= 10 and table_rows("hazards_hazard", county.path):  # copied before copies were recorded
+            with connection.cursor() as cur:
+                cur.execute("INSERT INTO bench_copies VALUES (%s) ON CONFLICT DO NOTHING", [k])
             continue
         began = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cur:
@@ -239,6 +250,7 @@ def ensure_province_data(counties: int) -> int:
                     cur.execute(_copy_sql("cases_supervision", k, strides["cases_supervision"],
                                           {"case_id": f"t.case_id + {k * strides[table]}"})
                                 + " WHERE t.id < %s AND t.case_type = %s", [strides["cases_supervision"], case_type])
+            cur.execute("INSERT INTO bench_copies VALUES (%s) ON CONFLICT DO NOTHING", [k])
         made += 1
         print(f"  复制全区数据到 {county.name}：{time.perf_counter() - began:.1f} 秒", flush=True)
     if made:
@@ -249,6 +261,35 @@ def ensure_province_data(counties: int) -> int:
             for table in strides:
                 cur.execute(f"VACUUM ANALYZE {table}")
     return made
+
+
+def trim_province_data(counties: int, factor: int) -> int:
+    """Remove the copies a larger earlier run left beyond `factor` copies in counties 1 … counties − 1, so that
+    each run measures the dataset its arguments name; returns the copies removed."""
+    wanted = {10 * j + i for j in range(factor) for i in range(1, counties)}
+    with connection.cursor() as cur:
+        cur.execute("SELECT to_regclass('bench_strides') IS NOT NULL")
+        if not cur.fetchone()[0]:
+            return 0
+        cur.execute("SELECT tbl, stride FROM bench_strides")
+        strides = dict(cur.fetchall())
+        stride = strides["hazards_hazard"]
+        cur.execute("SELECT DISTINCT id / %s FROM hazards_hazard WHERE id >= %s", [stride, stride])
+        extra = sorted({row[0] for row in cur.fetchall()} - wanted)
+        if not extra:
+            return 0
+        began = time.perf_counter()
+        # 督办 and enrolments before the people they point to; every copied table by its copies' id ranges.
+        order = ["cases_supervision"] + [table for table, _ in CLONED] + ["people_person"]
+        with transaction.atomic():
+            for table in order:
+                ranges = " OR ".join(f"(id >= {k * strides[table]} AND id < {(k + 1) * strides[table]})" for k in extra)
+                cur.execute(f"DELETE FROM {table} WHERE {ranges}")
+            cur.execute("DELETE FROM bench_copies WHERE k = ANY(%s)", [extra])
+        for table in order:
+            cur.execute(f"VACUUM ANALYZE {table}")
+    print(f"  删除多余的复制数据 {len(extra)} 份：{time.perf_counter() - began:.1f} 秒", flush=True)
+    return len(extra)
 
 
 def province_user(province: Node) -> User:
@@ -598,21 +639,29 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="驾驶舱数据接口的耗时：全区与省级（10 个县）数据，对比手写 SQL")
     parser.add_argument("--runs", type=int, default=30, help="每项计时的次数（默认 30）")
     parser.add_argument("--counties", default="10", help="省级数据中有业务数据的县数，可逐步增大：如 2,5,10（默认 10）")
+    parser.add_argument("--factor", default="1",
+                        help="每个示范县复制全区数据的份数，可逐步增大：如 1,3,6（默认 1；在最多的县数上逐步测量）")
     parser.add_argument("--skip-district", action="store_true", help="不测全区")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("本基准测试需要 PostgreSQL（DATABASE_URL）。")
     try:
         steps = sorted({int(x) for x in args.counties.split(",") if x.strip()})
+        factors = sorted({int(x) for x in args.factor.split(",") if x.strip()})
     except ValueError:
-        raise SystemExit("--counties 应为逗号分隔的整数，如 2,5,10。") from None
-    if not 3 <= args.runs <= 500 or not steps or not all(1 <= s <= 11 for s in steps):
-        raise SystemExit("参数超出范围：--runs 3–500，--counties 每项 1–11。")
+        raise SystemExit("--counties 与 --factor 应为逗号分隔的整数，如 2,5,10。") from None
+    if not 3 <= args.runs <= 500 or not steps or not all(1 <= s <= 11 for s in steps) \
+            or not factors or not all(1 <= f <= 9 for f in factors):
+        raise SystemExit("参数超出范围：--runs 3–500，--counties 每项 1–11，--factor 每项 1–9。")
     print(f"  数据库：{DB_NAME}", flush=True)
     call_command("migrate", verbosity=0)
     ensure_district()
     province = ensure_province_structure()
     district = Node.objects.get(code=DISTRICT)
+    plan = [(step, factors[0]) for step in steps] + [(steps[-1], factor) for factor in factors[1:]]
+    # The district is measured in the database of the first step (by default the 10-county province).
+    trim_province_data(*plan[0])
+    ensure_province_data(*plan[0])
     ok = True
     if not args.skip_district:
         print(f"  全区（{district.name}）：{sizes(district)}", flush=True)
@@ -620,13 +669,17 @@ def main() -> int:
         result = measure("全区 · 综治中心工作人员", zhongxin, district, args.runs)
         ok &= show(result, TARGETS["district"])
     user = province_user(province)
-    for step in steps:
-        made = ensure_province_data(step)
+    for step, factor in plan:
+        made = ensure_province_data(step, factor)
         if made:
-            print(f"  新复制 {made} 个县", flush=True)
+            print(f"  新复制全区数据 {made} 份", flush=True)
         province.refresh_from_db()
-        print(f"  省级（{province.name}，{step} 个县有业务数据）：{sizes(province)}", flush=True)
-        result = measure(f"省级 · {step} 个县 · 省综治中心", user, province, args.runs)
+        with connection.cursor() as cur:  # copies made by earlier runs with a larger --factor stay
+            cur.execute("SELECT count(*) FROM bench_copies")
+            copies = max(cur.fetchone()[0], step - 1)
+        label = f"{step} 个县，共 {copies + 1} 份全区数据"
+        print(f"  省级（{province.name}，{label}）：{sizes(province)}", flush=True)
+        result = measure(f"省级 · {label} · 省综治中心", user, province, args.runs)
         ok &= show(result, TARGETS["province"])
     return 0 if ok else 1
 

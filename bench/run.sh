@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench: every bench/bench_*.py in turn, against PostgreSQL (the production database). Each benchmark
 # prints its own numbers and the ratio to a baseline measured in the same run. Never part of make test.
+# BENCH=dashboard bash bench/run.sh runs only the benchmarks whose file name contains "dashboard".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pingan_bench}"
@@ -11,6 +12,7 @@ export PINGAN_LEDGER_MAX_ROWS="${PINGAN_LEDGER_MAX_ROWS:-5000000}"
 status=0
 for script in bench/bench_*.py; do
   [ -e "$script" ] || continue
+  case "$script" in *"${BENCH:-}"*) ;; *) continue ;; esac
   echo "== $script =="
   .venv/bin/python "$script" "$@" || status=1
 done
