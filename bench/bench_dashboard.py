@@ -333,7 +333,8 @@ def _specs(user: User) -> dict[str, dict]:
 
     health_hidden = user.data_access("health") is None
     specs = {
-        "events": {"table": "events_event", "date": _local_date("t.reported_at"), "moment": "t.reported_at", "base": "t.state <> 'duplicate'",
+        "events": {"table": "events_event", "date": _local_date("t.reported_at"), "moment": "t.reported_at",
+                   "base": "t.state <> 'duplicate'",
                    "joins": "JOIN events_category c ON c.id = t.category_id "
                             "LEFT JOIN events_category pc ON pc.id = c.parent_id",
                    "category": "pc.code",
@@ -360,7 +361,8 @@ def _specs(user: User) -> dict[str, dict]:
         "clues": {"table": "campaigns_clue", "date": "t.received_on", "category": "t.source",
                   "now": case("campaigns.clue")},
         "patrols": {"table": "security_patrol", "date": "t.patrolled_on", "category": None},
-        "alerts": {"table": "alerts_alert", "date": _local_date("t.raised_at"), "moment": "t.raised_at", "category": "t.module",
+        "alerts": {"table": "alerts_alert", "date": _local_date("t.raised_at"), "moment": "t.raised_at",
+                   "category": "t.module",
                    "now": {"open": f"t.status IN ({quoted(ACTIVE)})"}},
         "crimes": {"table": "crimes_crimecount", "date": "t.month", "category": "t.category_id::text",
                    "sum": "t.count", "kpi": {"crimes.total": "TRUE"}},
@@ -409,7 +411,8 @@ def hand_figures(user: User, node: Node, start: dt.date, end: dt.date, now: dt.d
     for name in ("start", "pstart", "today", "window"):
         params[f"{name}_at"] = timezone.make_aware(dt.datetime.combine(params[name], dt.time.min), zone)
     for name, day in (("end", end), ("pend", prev_end), ("today", today)):
-        params[f"{name}_before"] = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min), zone)
+        following = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
+        params[f"{name}_before"] = timezone.make_aware(following, zone)
     out: dict = {"measures": {}, "counts": {}, "previous_counts": {}}
     from pingan.alerts.models import ACTIVE
 
@@ -473,7 +476,8 @@ def hand_figures(user: User, node: Node, start: dt.date, end: dt.date, now: dt.d
             by_place = [(code, places.get(code) or 0) for code, _name in children]
             if children and places.get(""):
                 by_place.append((node.code, places[""]))
-            by_category = sorted(((str(c), v) for c, v in cats.items() if c not in (None, "") and v), key=lambda x: x[0])
+            by_category = sorted(((str(c), v) for c, v in cats.items() if c not in (None, "") and v),
+                                 key=lambda x: x[0])
             out["measures"][key] = {**head, "months": series, "by_place": by_place if children else [],
                                     "by_category": by_category if spec["category"] else []}
         cur.execute("""
@@ -590,7 +594,8 @@ def measure(name: str, user: User, node: Node, runs: int) -> dict:
         times_hand.append(time.perf_counter() - began)
         _add(cpu_hand, cpu)
     result = {
-        "name": name, "runs": runs, "load": os.getloadavg()[0], "queries": build_queries, "hand_queries": hand_queries, "wrong": wrong,
+        "name": name, "runs": runs, "load": os.getloadavg()[0], "queries": build_queries,
+        "hand_queries": hand_queries, "wrong": wrong,
         "p50": percentile(times_build, 0.5), "p95": percentile(times_build, 0.95),
         "hand_p50": percentile(times_hand, 0.5), "hand_p95": percentile(times_hand, 0.95),
         "mean": statistics.mean(times_build) * 1000, "hand_mean": statistics.mean(times_hand) * 1000,
