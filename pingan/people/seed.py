@@ -284,14 +284,22 @@ def _enrolled_ended(rng: random.Random, kind: str, born: dt.date, registered: dt
     return start, max(end, start + dt.timedelta(days=90))
 
 
-def _early_first(kind: str, rows: list) -> list:
+def _early_first(kind: str, rows: list, pool: list) -> list:
     """Put first a person registered before 2014 (and adult by then, but for 重点青少年): the one whose
-    enrolment spans 2016 and 2017."""
-    for i, row in enumerate(rows):
+    enrolment spans 2016 and 2017. From the sample if one is there, else the pool's first in place of the
+    sample's first."""
+    def early(row) -> bool:
         born = row[2] or dt.date(1980, 1, 1)
-        if row[4] < dt.date(2014, 1, 1) and (kind == c.SpecialKind.YOUTH or _years_after(born, 18) < ENROL_START):
+        return row[4] < dt.date(2014, 1, 1) and (kind == c.SpecialKind.YOUTH or _years_after(born, 18) < ENROL_START)
+
+    if not rows:
+        return rows
+    for i, row in enumerate(rows):
+        if early(row):
             return [row] + rows[:i] + rows[i + 1:]
-    return rows
+    chosen = {row[0] for row in rows}
+    substitute = next((row for row in pool if early(row) and row[0] not in chosen), None)
+    return [substitute] + rows[1:] if substitute else rows
 
 
 def _spanning(rng: random.Random, kind: str, born: dt.date) -> tuple[dt.date, dt.date]:
@@ -335,7 +343,7 @@ def _special(ctx: SeedContext, rng: random.Random, county: Node, today: dt.date)
             pool = focused if focused and len(focused) > wanted * 3 else candidates
             taken = {e.person_id for e in enrollments if e.kind == kind}
             pool = [row for row in pool if row[0] not in taken]
-            sampled = _early_first(kind, rng.sample(pool, min(wanted, len(pool))))
+            sampled = _early_first(kind, rng.sample(pool, min(wanted, len(pool))), pool)
             for index, (pk, grid_id, born, worker_id, registered) in enumerate(sampled):
                 born = born or dt.date(1980, 1, 1)
                 if ended:
