@@ -186,9 +186,12 @@ def _declare_export(reg: Register) -> None:
             return base(user)
         return filterset_query(reg.filterset, base)(user, params)
 
-    columns = tuple(ListColumn(header, path) for header, path in reg.columns)
+    # The list's columns; a register declared without them exports what its detail page shows (the form's
+    # fields), and at the least each record's name.
+    pairs = reg.columns or reg.shown_fields()
+    columns = tuple(ListColumn(header, path) for header, path in pairs) or (ListColumn(reg.title, getter=str),)
     phones = False
-    for _header, path in reg.columns:
+    for _header, path in pairs:
         try:
             phones |= isinstance(reg.model._meta.get_field(path), PhoneField)
         except Exception:  # noqa: BLE001 - a dotted path or a method: not a phone of this model
