@@ -4,14 +4,14 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from pingan.cases.measures import case_figures
+from pingan.cases.filters import CaseFilterMethods
 from pingan.core.filters import FilterSet
 
 from .choices import ClueSource, ClueState
 from .models import Clue
 
 
-class ClueFilter(FilterSet):
+class ClueFilter(CaseFilterMethods, FilterSet):
     campaign = django_filters.NumberFilter(field_name="campaign", label="专项行动")
     state = django_filters.ChoiceFilter(choices=ClueState.choices, label="办理状态")
     source = django_filters.ChoiceFilter(choices=ClueSource.choices, label="线索来源")
@@ -34,23 +34,6 @@ class ClueFilter(FilterSet):
         if not value.isdigit():
             return queryset.filter(jurisdiction__name__contains=value)
         return queryset.filter(jurisdiction__path__contains=f"{value}/")
-
-    def filter_open(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.open() if value else queryset.closed()
-
-    def filter_supervised(self, queryset, name, value):
-        """Open with an open 督办: the dashboard's 督办中 figure (pingan.core.measures.case_figures)."""
-        if value is None:
-            return queryset
-        condition = case_figures("campaigns.Clue")["supervised"]()
-        return queryset.filter(condition) if value else queryset.exclude(condition)
-
-    def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.overdue() if value else queryset.not_overdue()
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

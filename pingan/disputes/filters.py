@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from pingan.cases.measures import case_figures
+from pingan.cases.filters import CaseFilterMethods
 from pingan.core.filters import FilterSet
 
 from . import choices as c
@@ -15,7 +15,7 @@ STATUS_CHOICES = [(s.value, s.label) for s in c.DisputeState] + [("resolved", "�
                                                                 ("in_progress", "在办（排查登记、调处中）")]
 
 
-class DisputeFilter(FilterSet):
+class DisputeFilter(CaseFilterMethods, FilterSet):
     place = django_filters.CharFilter(method="filter_place", label="地点（乡镇、村名称或区划代码）")
     category = django_filters.CharFilter(method="filter_category", label="事件类别（大类或小类代码）")
     state = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_state", label="状态")
@@ -64,23 +64,6 @@ class DisputeFilter(FilterSet):
         if value is None:
             return queryset
         return queryset.filter(Q(mediator_id=value) | Q(co_mediators__id=value)).distinct()
-
-    def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.overdue() if value else queryset.not_overdue()
-
-    def filter_open(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.open() if value else queryset.closed()
-
-    def filter_supervised(self, queryset, name, value):
-        """Open with an open 督办: the dashboard's 督办中 figure (pingan.core.measures.case_figures)."""
-        if value is None:
-            return queryset
-        condition = case_figures("disputes.Dispute")["supervised"]()
-        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_referral(self, queryset, name, value):
         if value is None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from pingan.cases.measures import case_figures
+from pingan.cases.filters import CaseFilterMethods
 from pingan.core.filters import FilterSet
 
 from .choices import HazardStatus, HazardType, RiskLevel
 from .models import Hazard
 
 
-class HazardFilter(FilterSet):
+class HazardFilter(CaseFilterMethods, FilterSet):
     place = django_filters.CharFilter(method="filter_place", label="地点（区划代码）")
     hazard_type = django_filters.ChoiceFilter(choices=HazardType.choices, label="隐患类型")
     risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label="风险等级")
@@ -36,23 +36,6 @@ class HazardFilter(FilterSet):
         if not value.isdigit():
             return queryset.filter(jurisdiction__name__contains=value)
         return queryset.filter(jurisdiction__path__contains=f"{value}/")
-
-    def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.overdue() if value else queryset.not_overdue()
-
-    def filter_open(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.open() if value else queryset.closed()
-
-    def filter_supervised(self, queryset, name, value):
-        """Open with an open 督办: the dashboard's 督办中 figure (pingan.core.measures.case_figures)."""
-        if value is None:
-            return queryset
-        condition = case_figures("hazards.Hazard")["supervised"]()
-        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

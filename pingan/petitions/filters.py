@@ -5,14 +5,14 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from pingan.cases.measures import case_figures
+from pingan.cases.filters import CaseFilterMethods
 from pingan.core.filters import FilterSet
 
 from . import choices as c
 from .models import Petition
 
 
-class PetitionFilter(FilterSet):
+class PetitionFilter(CaseFilterMethods, FilterSet):
     place = django_filters.CharFilter(method="filter_place", label="问题属地（区划代码）")
     form = django_filters.ChoiceFilter(choices=c.Form.choices, label="信访形式")
     petition_type = django_filters.ChoiceFilter(choices=c.PetitionType.choices, label="信访类型")
@@ -49,23 +49,6 @@ class PetitionFilter(FilterSet):
             return queryset
         finished = Q(state__in=c.FINISHED_STATES)
         return queryset.filter(finished) if value else queryset.exclude(finished)
-
-    def filter_supervised(self, queryset, name, value):
-        """Open with an open 督办: the dashboard's 督办中 figure (pingan.core.measures.case_figures)."""
-        if value is None:
-            return queryset
-        condition = case_figures("petitions.Petition")["supervised"]()
-        return queryset.filter(condition) if value else queryset.exclude(condition)
-
-    def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.overdue() if value else queryset.not_overdue()
-
-    def filter_open(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.open() if value else queryset.closed()
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
