@@ -121,11 +121,8 @@ def screen_areas(user, node) -> dict | None:
         return None
     from pingan.geo import mapdata
 
-    geo = mapdata.boundaries(node, user, grids=False)
-    features = [f for f in geo["features"] if f["properties"]["parent"] == node.code]
-    if not features:
-        return None
-    return {"type": "FeatureCollection", "features": features}
+    features = mapdata.boundaries(node, user, children_only=True)["features"]
+    return {"type": "FeatureCollection", "features": features} if features else None
 
 
 def map_url(user) -> str | None:

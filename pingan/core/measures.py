@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from importlib import import_module
-from importlib.util import find_spec
 from typing import Any, Callable
 
 from django.apps import apps
@@ -109,10 +107,9 @@ def autodiscover() -> None:
     global _discovered
     if _discovered:
         return
-    for config in apps.get_app_configs():
-        if config.name.startswith("pingan.") and config.name != "pingan.core" \
-                and find_spec(f"{config.name}.dashboard"):
-            import_module(f"{config.name}.dashboard")
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("dashboard")  # every installed app's `dashboard` module, as the admin finds `admin`
     _discovered = True
 
 

@@ -32,6 +32,12 @@ def make_count(world, side: str = "a", *, month=None, category: str = "theft", c
     return row
 
 
+def put(world, side: str, year: int, month: int, code: str, count: int) -> CrimeCount:
+    """A month's count written straight to the table (tests of the figures built on it)."""
+    return CrimeCount.objects.create(month=dt.date(year, month, 1), jurisdiction=world.township(side),
+                                     category=CrimeCategory.objects.get(code=code), count=count)
+
+
 @leak_factory(CrimeCount)
 def _crime_count(world, side):
     marker = new_marker()

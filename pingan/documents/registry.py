@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from importlib import import_module
-from importlib.util import find_spec
 from typing import Any, Callable
 
 from . import blocks
@@ -133,12 +131,9 @@ def autodiscover() -> None:
     global _discovered
     if _discovered:
         return
-    from django.apps import apps
+    from django.utils.module_loading import autodiscover_modules
 
-    for config in apps.get_app_configs():
-        if config.name.startswith("pingan.") and config.name != "pingan.documents" \
-                and find_spec(f"{config.name}.documents"):
-            import_module(f"{config.name}.documents")
+    autodiscover_modules("documents")  # every installed app's `documents` module, as the admin finds `admin`
     _discovered = True
 
 

@@ -236,14 +236,10 @@ def seed_events(ctx: SeedContext) -> None:
             grid = r.choice(grids)
             group = _pick(r, list(CATEGORY_WEIGHTS.items()))
             category = r.choice(by_group.get(group) or leaves)
-            reported = None
-        if reported is not None:
-            pass
-        elif year is None:
-            reported = now - dt.timedelta(days=r.uniform(0.05, 365))
-        else:
-            first = timezone.make_aware(dt.datetime(year, 1, 1))
-            reported = first + dt.timedelta(days=r.uniform(0, 364.9))
+            if year is None:
+                reported = now - dt.timedelta(days=r.uniform(0.05, 365))
+            else:
+                reported = timezone.make_aware(dt.datetime(year, 1, 1)) + dt.timedelta(days=r.uniform(0, 364.9))
         reported = reported.replace(hour=r.choice([7, 8, 9, 9, 10, 10, 11, 14, 15, 15, 16, 17, 19]),
                                     minute=r.randrange(60))
         if reported > now:

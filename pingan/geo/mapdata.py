@@ -100,14 +100,19 @@ def parse_params(layer: registry.Layer | None, query: Any, user: Any) -> registr
 
 # --- GeoJSON ------------------------------------------------------------------------------------------------
 
-def boundaries(node: Node, user: Any, *, grids: bool | None = None) -> dict:
+def boundaries(node: Node, user: Any, *, grids: bool | None = None, children_only: bool = False) -> dict:
     """The node's outline and the polygons below it: townships and villages for a county; villages and their
-    grids for a township or below (grids for a county only when asked)."""
+    grids for a township or below (grids for a county only when asked). `children_only`: just the areas one
+    level below (the big screen's map, shaded by the figures per child place)."""
     if grids is None:
         grids = node.level != Level.COUNTY and node.level not in (Level.PROVINCE, Level.CITY)
     levels = [Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE, Level.COMMUNITY] + ([Level.GRID] if grids else [])
-    qs = Boundary.objects.visible_to(user).filter(node__path__startswith=node.path).filter(
-        node__level__in=set(levels) | {node.level}).select_related("node").order_by("node__path")
+    qs = Boundary.objects.visible_to(user)
+    if children_only:
+        qs = qs.filter(node__parent=node)
+    else:
+        qs = qs.filter(node__path__startswith=node.path).filter(node__level__in=set(levels) | {node.level})
+    qs = qs.select_related("node").order_by("node__path")
     features = []
     bbox = None
     for boundary in qs:

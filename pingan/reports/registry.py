@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib import import_module
-from importlib.util import find_spec
 from typing import Any, Callable, Iterable
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -75,12 +73,9 @@ def autodiscover() -> None:
     global _discovered
     if _discovered:
         return
-    from django.apps import apps
+    from django.utils.module_loading import autodiscover_modules
 
-    for config in apps.get_app_configs():
-        if config.name.startswith("pingan.") and config.name != "pingan.reports" \
-                and find_spec(f"{config.name}.reports"):
-            import_module(f"{config.name}.reports")
+    autodiscover_modules("reports")  # every installed app's `reports` module, as the admin finds `admin`
     _discovered = True
 
 
